@@ -1,0 +1,63 @@
+# Two commands do everything: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all:
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKER_CONCURRENCY ?= 2
+
+.PHONY: run test install install-dev static migrate demo-users lock clean
+
+run: install static migrate demo-users
+	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM; \
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
+
+test: install-dev static
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The lock is complete and exact, so pip installs it with --no-deps and never
+# resolves or builds anything; --only-binary makes a missing wheel an error.
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements/base.txt
+	$(BIN)/python -c "import face_recognition, dlib"
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
+	$(PIP_INSTALL) -r requirements/dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed-base node_modules/.installed
+install-dev: install $(VENV)/.installed-dev
+
+static: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo-users: migrate
+	$(BIN)/python manage.py create_demo_users
+
+# Re-resolve the lock from pyproject.toml's direct dependencies in a scratch venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	$(PYTHON) requirements/direct.py base | xargs .lock-venv/bin/pip install --quiet --only-binary=:all:
+	.lock-venv/bin/pip install --quiet --only-binary=:all: --no-deps face-recognition-ng==1.4.2
+	.lock-venv/bin/pip freeze --exclude-editable > requirements/base.txt
+	$(PYTHON) requirements/direct.py dev | xargs .lock-venv/bin/pip install --quiet --only-binary=:all:
+	.lock-venv/bin/pip freeze --exclude-editable | grep -vxF -f requirements/base.txt > requirements/dev.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,139 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from applications.constants import ROUTE_CHOICES, ROUTES, DocumentKind, Route
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IDENTITY_CHECKING = "identity_checking", "Checking identity"
+    IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
+    READY_FOR_CASEWORK = "ready_for_casework", "Ready for a caseworker"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+
+
+DECIDABLE_STATES = [State.READY_FOR_CASEWORK, State.IDENTITY_ADJUDICATION]
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """One application for one route, and its whole lifecycle as one state machine.
+
+    The state is protected: it changes only through the transitions below, run by
+    applications.workflow.application_transition, which also writes the event row.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    route = models.CharField(max_length=32, choices=ROUTE_CHOICES)
+    state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    reference = models.CharField(max_length=14, unique=True, null=True, blank=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("work_cases", "Can see the casework queue and open cases"),
+            ("decide_application", "Can grant or refuse an application"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft {self.route} application"
+
+    @property
+    def route_details(self) -> Route:
+        return ROUTES[self.route]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
+
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self, *, reference: str) -> None:
+        self.reference = reference
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IDENTITY_CHECKING)
+    def start_identity_check(self) -> None:
+        pass
+
+    @transition(field=state, source=State.IDENTITY_CHECKING, target=State.READY_FOR_CASEWORK)
+    def pass_identity(self) -> None:
+        pass
+
+    @transition(field=state, source=State.IDENTITY_CHECKING, target=State.IDENTITY_ADJUDICATION)
+    def refer_identity(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.READY_FOR_CASEWORK,
+        target=State.GRANTED,
+        permission="applications.decide_application",
+    )
+    def grant(self) -> None:
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=DECIDABLE_STATES,
+        target=State.REFUSED,
+        permission="applications.decide_application",
+    )
+    def refuse(self) -> None:
+        self.decided_at = timezone.now()
+
+
+class ApplicationEvent(models.Model):
+    """One row per transition, written in the same transaction as the transition."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=32, choices=State.choices)
+    to_state = models.CharField(max_length=32, choices=State.choices)
+    # Empty for the system (a background job).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_state} -> {self.to_state}"
+
+
+def _document_path(document: "Document", filename: str) -> str:
+    # Random names: nothing about the applicant or the original file name is on disk.
+    return f"documents/{uuid.uuid4().hex}.jpg"
+
+
+class Document(models.Model):
+    """A file the applicant uploaded, stored privately and served only through a view that checks access."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=32, choices=DocumentKind.CHOICES)
+    file = models.FileField(upload_to=_document_path)
+    content_type = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.application}"

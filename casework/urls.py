@@ -1,0 +1,10 @@
+from django.urls import path
+
+from casework import views
+
+app_name = "casework"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/<uuid:application_id>/", views.case_detail, name="case"),
+    path("cases/<uuid:application_id>/decision/", views.case_decision, name="decision"),
+]
