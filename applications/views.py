@@ -41,7 +41,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_start(request: HttpRequest) -> HttpResponse:
-    form = StartApplicationForm(request.POST or None)
+    form = StartApplicationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         application = application_create(applicant=request.user, route=form.cleaned_data["route"])
         return redirect("applications:overview", application.id)
@@ -82,7 +82,7 @@ def application_details(request: HttpRequest, application_id: UUID) -> HttpRespo
     if response := _draft_only(request, application):
         return response
     initial = {"full_name": application.full_name, "date_of_birth": application.date_of_birth}
-    form = DetailsForm(request.POST or None, initial=initial)
+    form = DetailsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             application_update_details(application=application, **form.cleaned_data)
@@ -98,7 +98,7 @@ def application_photos(request: HttpRequest, application_id: UUID) -> HttpRespon
     application = _get_application_for_applicant(request, application_id)
     if response := _draft_only(request, application):
         return response
-    form = PhotosForm(request.POST or None, request.FILES or None)
+    form = PhotosForm(request.POST, request.FILES) if request.method == "POST" else PhotosForm()
     if request.method == "POST" and form.is_valid():
         try:
             application_add_photos(application=application, **form.cleaned_data)
@@ -115,7 +115,7 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
     if not application.is_draft:
         # A replayed or double-clicked submission lands on the confirmation of the first.
         return redirect("applications:confirmation", application.id)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application = application_submit(application=application, actor=request.user)

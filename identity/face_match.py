@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import dlib
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 DETECTOR = "dlib HOG frontal face detector, upsampled once"
 ENCODER = "dlib_face_recognition_resnet_model_v1 (face_recognition, 5-point landmarks)"
@@ -72,6 +72,19 @@ class MatchResult:
 
 
 @functools.cache
+def face_recognition_module():
+    """Import face_recognition (loading its models takes a second and about 100 MB).
+
+    Importing it sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which
+    would let a truncated upload through as a half-grey photo: that is undone here.
+    """
+    import face_recognition
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return face_recognition
+
+
+@functools.cache
 def _detector():
     return dlib.get_frontal_face_detector()
 
@@ -110,11 +123,7 @@ def find_faces(image: np.ndarray) -> Faces:
 
 
 def encode(image: np.ndarray, face: Face) -> np.ndarray:
-    # Imported here: loading the models takes a second and about 100 MB, which only
-    # the processes that match faces need to pay.
-    import face_recognition
-
-    return face_recognition.face_encodings(image, known_face_locations=[face.box])[0]
+    return face_recognition_module().face_encodings(image, known_face_locations=[face.box])[0]
 
 
 def match(passport: np.ndarray, selfie: np.ndarray, *, threshold: float) -> MatchResult:

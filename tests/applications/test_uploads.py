@@ -1,0 +1,60 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from PIL import Image
+
+from applications.uploads import read_photo
+from tests import images
+from tests.conftest import upload
+
+
+def _error_code(content: bytes, name: str = "photo.jpg") -> str:
+    with pytest.raises(ValidationError) as raised:
+        read_photo(upload(name, content), label="The photo")
+    return raised.value.code
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (images.pdf(), "pdf"),
+        (images.text(), "not_an_image"),
+        (images.truncated_jpeg(), "corrupt"),
+        (images.decompression_bomb(), "too_many_pixels"),
+        (b"", "empty"),
+    ],
+    ids=["pdf-named-jpg", "text-named-jpg", "truncated-jpeg", "decompression-bomb", "empty"],
+)
+def test_bad_files_are_refused_with_a_specific_reason(content, code):
+    assert _error_code(content) == code
+
+
+def test_a_file_over_the_size_cap_is_refused(settings):
+    settings.UPLOAD_MAX_BYTES = 10_000
+
+    assert _error_code(images.astronaut_passport()) == "too_big"
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(settings):
+    settings.UPLOAD_MAX_PIXELS = 100_000
+
+    with pytest.raises(ValidationError, match="512 × 512 pixels"):
+        read_photo(upload("big.jpg", images.astronaut_passport()), label="The photo")
+
+
+def test_png_is_accepted_and_stored_as_jpeg():
+    photo = read_photo(upload("passport.png", images.png(images.astronaut_selfie()), "image/png"), label="The photo")
+
+    assert Image.open(io.BytesIO(photo.content)).format == "JPEG"
+    assert (photo.width, photo.height) == (300, 310)
+
+
+def test_photo_is_turned_upright_and_loses_its_metadata():
+    photo = read_photo(upload("selfie.jpg", images.with_gps_and_rotation()), label="The photo")
+
+    stored = Image.open(io.BytesIO(photo.content))
+    # Stored sideways as 310 x 300 with an orientation tag; upright it is 300 x 310.
+    assert stored.size == (300, 310)
+    assert len(stored.getexif()) == 0
+    assert b"Test camera maker" not in photo.content

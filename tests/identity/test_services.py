@@ -1,0 +1,90 @@
+from applications.models import State
+from applications.services import application_submit
+from identity.models import IdentityCheck
+from identity.services import identity_check_run
+from identity.tasks import run_identity_check
+from tests import images
+from tests.conftest import draft_application
+
+
+def _submitted(applicant, **photos):
+    return application_submit(application=draft_application(applicant, **photos), actor=applicant)
+
+
+def test_submission_queues_the_check_only_after_commit(applicant, django_capture_on_commit_callbacks, monkeypatch):
+    queued = []
+    monkeypatch.setattr(run_identity_check, "delay", lambda check_id: queued.append(check_id))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        application = _submitted(applicant)
+        assert queued == []
+
+    for callback in callbacks:
+        callback()
+    check = application.identity_checks.get()
+    assert queued == [check.id]
+    assert check.status == IdentityCheck.Status.PENDING
+    assert application.state == State.IDENTITY_CHECKING
+
+
+def test_matching_photos_pass_and_send_the_case_to_casework(applicant):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    application.refresh_from_db()
+    assert check.status == IdentityCheck.Status.PASSED
+    assert check.distance < check.threshold == 0.6
+    assert application.state == State.READY_FOR_CASEWORK
+    event = application.events.last()
+    assert (event.transition, event.actor) == ("pass_identity", None)
+    assert "distance" in event.reason
+
+
+def test_photos_of_different_people_send_the_case_to_identity_review(applicant):
+    application = _submitted(applicant, selfie=images.hopper_selfie())
+    check = application.identity_checks.get()
+
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    application.refresh_from_db()
+    assert check.status == IdentityCheck.Status.FAILED
+    assert check.reasons == ["no_match"]
+    assert application.state == State.IDENTITY_ADJUDICATION
+
+
+def test_a_duplicated_message_does_no_second_run(applicant):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+
+    identity_check_run(check_id=check.id)
+    check.refresh_from_db()
+    finished_at = check.finished_at
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    assert check.finished_at == finished_at
+    assert application.events.filter(transition="pass_identity").count() == 1
+
+
+def test_a_check_that_cannot_run_is_recorded_as_an_error_and_the_case_waits(applicant):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+    check.selfie.file.delete(save=False)
+
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    application.refresh_from_db()
+    assert check.status == IdentityCheck.Status.ERROR
+    assert "FileNotFoundError" in check.error
+    assert application.state == State.IDENTITY_CHECKING
+
+
+def test_an_unknown_check_id_is_ignored(db):
+    identity_check_run(check_id=987654)
+
+    assert not IdentityCheck.objects.exists()

@@ -1,0 +1,105 @@
+"""Test images: real faces from images that installed packages ship, and files made by code.
+
+astronaut.png (scikit-image, public domain) and grace_hopper.jpg (matplotlib) are
+two different people. Variants of one photo stand in for a passport photo and a
+selfie of the same person.
+"""
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import skimage
+from PIL import Image, ImageEnhance
+
+ASTRONAUT = Path(skimage.__file__).parent / "data" / "astronaut.png"
+GRACE_HOPPER = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / "grace_hopper.jpg"
+
+
+def _open(path: Path) -> Image.Image:
+    return Image.open(path).convert("RGB")
+
+
+def encode(image: Image.Image, image_format: str = "JPEG", **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def astronaut_passport() -> bytes:
+    """The whole picture: one real face and, beside it, a face-like mission patch."""
+    return encode(_open(ASTRONAUT), quality=85)
+
+
+def astronaut_selfie() -> bytes:
+    """The same person, cropped, slightly rotated, darker and more compressed."""
+    image = _open(ASTRONAUT).crop((100, 20, 400, 330)).rotate(4, fillcolor=(120, 120, 120))
+    return encode(ImageEnhance.Brightness(image).enhance(0.85), quality=60)
+
+
+def hopper_selfie() -> bytes:
+    return encode(_open(GRACE_HOPPER).crop((60, 40, 470, 520)), quality=80)
+
+
+def hopper_passport() -> bytes:
+    return encode(_open(GRACE_HOPPER), quality=85)
+
+
+def two_faces() -> bytes:
+    left = _open(ASTRONAUT).crop((100, 20, 400, 330)).resize((300, 310))
+    right = _open(GRACE_HOPPER).crop((100, 80, 440, 400)).resize((300, 310))
+    canvas = Image.new("RGB", (620, 330), (200, 200, 200))
+    canvas.paste(left, (0, 10))
+    canvas.paste(right, (320, 10))
+    return encode(canvas, quality=90)
+
+
+def no_face() -> bytes:
+    """A smooth gradient: a valid photo with nothing like a face in it."""
+    ramp = np.linspace(0, 255, 400, dtype=np.uint8)
+    pixels = np.stack([np.tile(ramp, (300, 1)), np.tile(ramp[::-1], (300, 1)), np.full((300, 400), 90, np.uint8)], -1)
+    return encode(Image.fromarray(pixels), quality=90)
+
+
+def png(image_bytes: bytes) -> bytes:
+    return encode(Image.open(io.BytesIO(image_bytes)), "PNG")
+
+
+def pdf() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def text() -> bytes:
+    return b"This is not a photo, whatever its name says.\n"
+
+
+def truncated_jpeg() -> bytes:
+    data = astronaut_passport()
+    return data[: len(data) // 3]
+
+
+def decompression_bomb(side: int = 50_000) -> bytes:
+    """A valid PNG header claiming side x side pixels, with a tiny compressed body.
+
+    Decoded, it would need gigabytes; the file is a few hundred bytes.
+    """
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    body = zlib.compress(b"\x00" * (side // 8 + 1) * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def with_gps_and_rotation() -> bytes:
+    """A JPEG whose EXIF says it was taken sideways, with a GPS position."""
+    image = _open(ASTRONAUT).crop((100, 20, 400, 330)).rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to view
+    exif[0x010F] = "Test camera maker"
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)})
+    return encode(image, quality=90, exif=exif)
