@@ -1,0 +1,34 @@
+# One image for both processes:
+#   web:    docker run -p 8000:8000 --env-file prod.env IMAGE
+#   worker: docker run --env-file prod.env IMAGE celery -A config worker --loglevel=INFO
+# Both need DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL
+# (see README.md), and the same uploads volume at /app/var.
+
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
+    && python -c "import face_recognition, dlib"
+
+COPY --from=assets /build/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
+COPY . .
+RUN SECRET_KEY=collectstatic-only DEBUG=false CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
+
+RUN useradd --system --uid 10001 --home-dir /app app \
+    && mkdir -p /app/var \
+    && chown app /app/var
+USER app
+VOLUME ["/app/var"]
+EXPOSE 8000
+
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

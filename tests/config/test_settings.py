@@ -1,0 +1,68 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("helper", "value", "default", "expected"),
+    [
+        (env_bool, "yes", False, True),
+        (env_bool, "0", True, False),
+        (env_bool, "", True, True),
+        (env_int, "42", 1, 42),
+        (env_float, "0.55", 0.6, 0.55),
+        (env_list, "a.example, b.example,", [], ["a.example", "b.example"]),
+        (env_str, "  value ", None, "value"),
+    ],
+)
+def test_environment_values_are_parsed(monkeypatch, helper, value, default, expected):
+    monkeypatch.setenv("SETTING_UNDER_TEST", value)
+
+    assert helper("SETTING_UNDER_TEST", default) == expected
+
+
+@pytest.mark.parametrize(("helper", "value"), [(env_bool, "maybe"), (env_int, "ten"), (env_float, "0,6")])
+def test_a_bad_value_stops_start_up_with_its_name(monkeypatch, helper, value):
+    monkeypatch.setenv("SETTING_UNDER_TEST", value)
+
+    with pytest.raises(ImproperlyConfigured, match="SETTING_UNDER_TEST"):
+        helper("SETTING_UNDER_TEST", 1)
+
+
+def test_a_required_value_that_is_missing_is_named(monkeypatch):
+    monkeypatch.delenv("SETTING_UNDER_TEST", raising=False)
+
+    with pytest.raises(ImproperlyConfigured, match="Set the SETTING_UNDER_TEST"):
+        env_str("SETTING_UNDER_TEST")
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**environment, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="false", SECRET_KEY="a" * 20 + "-production-secret-key-of-fifty-or-more-characters", ALLOWED_HOSTS="visas.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _manage("check", DEBUG="false", ALLOWED_HOSTS="visas.example")
+
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
