@@ -10,7 +10,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# Production settings unless told otherwise: without SECRET_KEY and ALLOWED_HOSTS it refuses to start.
+ENV DEBUG=false \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -22,7 +24,7 @@ RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
 
 COPY --from=assets /build/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 COPY . .
-RUN SECRET_KEY=collectstatic-only DEBUG=false CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY=collectstatic-only CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 10001 --home-dir /app app \
     && mkdir -p /app/var \

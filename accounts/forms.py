@@ -16,6 +16,10 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case (see RegistrationForm.clean_email).
+        return self.cleaned_data["username"].strip().lower()
+
 
 class RegistrationForm(forms.Form):
     email = forms.EmailField(

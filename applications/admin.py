@@ -3,24 +3,34 @@ from django.contrib import admin
 from applications.models import Application, ApplicationEvent, Document
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Every change goes through the services, which keep the workflow and write the event rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
-    can_delete = False
-    readonly_fields = ["transition", "from_state", "to_state", "actor", "reason", "created_at"]
+    fields = ["transition", "from_state", "to_state", "actor", "reason", "created_at"]
+    has_add_permission = has_change_permission = has_delete_permission = ViewOnlyAdmin.has_add_permission
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    # Read only: transitions go through the services, which write the event rows.
+class ApplicationAdmin(ViewOnlyAdmin):
     list_display = ["reference", "route", "state", "applicant", "submitted_at"]
     list_filter = ["state", "route"]
     search_fields = ["reference", "applicant__email", "full_name"]
-    readonly_fields = ["state", "reference", "submitted_at", "decided_at"]
     inlines = [EventInline]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ViewOnlyAdmin):
     list_display = ["application", "kind", "size", "uploaded_at"]
-    readonly_fields = [field.name for field in Document._meta.fields]

@@ -12,6 +12,7 @@ from applications.models import Application, Document
 from applications.services import (
     application_add_photos,
     application_create,
+    application_ensure_draft,
     application_missing_for_submission,
     application_submit,
     application_update_details,
@@ -69,10 +70,12 @@ def application_overview(request: HttpRequest, application_id: UUID) -> HttpResp
 
 
 def _draft_only(request: HttpRequest, application: Application) -> HttpResponse | None:
-    if application.is_draft:
-        return None
-    messages.error(request, "This application has been submitted and can no longer be changed.")
-    return redirect("applications:overview", application.id)
+    try:
+        application_ensure_draft(application)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("applications:overview", application.id)
+    return None
 
 
 @login_required
@@ -140,12 +143,20 @@ def application_confirmation(request: HttpRequest, application_id: UUID) -> Http
     return render(request, "applications/confirmation.html", {"application": application})
 
 
+def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
+    """The applicant's own documents, or, for caseworkers, those of submitted applications."""
+    document = get_object_or_404(Document.objects.select_related("application"), id=document_id)
+    application = document.application
+    is_owner = application.applicant_id == request.user.id
+    is_case = application.submitted_at is not None and request.user.has_perm("applications.work_cases")
+    if not (is_owner or is_case):
+        raise Http404
+    return document
+
+
 @login_required
 def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
-    document = get_object_or_404(Document.objects.select_related("application"), id=document_id)
-    is_owner = document.application.applicant_id == request.user.id
-    if not (is_owner or request.user.has_perm("applications.work_cases")):
-        raise Http404
+    document = _get_document_for_user(request, document_id)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"

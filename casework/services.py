@@ -1,5 +1,3 @@
-from django.db import transaction
-
 from accounts.models import User
 from applications.models import Application
 from applications.workflow import application_transition
@@ -13,5 +11,4 @@ def case_allowed_decisions(*, application: Application, user: User) -> list[str]
 
 
 def case_decide(*, application: Application, actor: User, decision: str, reason: str) -> None:
-    with transaction.atomic():
-        application_transition(application, decision, actor=actor, reason=reason)
+    application_transition(application, decision, actor=actor, reason=reason)

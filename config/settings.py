@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +118,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -154,6 +156,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies stand in front of the service, each appending to
+# X-Forwarded-For. The client address is that many entries from the right; with
+# none, it is REMOTE_ADDR. Lockouts by address depend on it being right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -167,11 +173,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
+        "control_folder": str(_BROKER_DIR / "control"),
     }
 # Tasks record their outcome in the database; no result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only when it has finished, and a worker that dies
-# mid-task hands it back: every task claims its work first, so running twice is harmless.
+# mid-task hands it back: every task claims its work first (and may reclaim work
+# left running past the hard time limit), so a second delivery does no double work.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -184,6 +192,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An image's pixel count is checked from its header before it is decoded, so a
 # small file that would expand to gigabytes (a decompression bomb) is refused.
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# A whole request may carry two files at the cap plus form fields. A larger one is
+# refused from its Content-Length before its body is read (the CSRF check reads it).
+REQUEST_MAX_BYTES = 2 * UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Face matching (identity/face_match.py). 0.6 is face_recognition's own
 # tolerance; on the test images it separates same-person pairs (0.04 to 0.37)

@@ -1,7 +1,9 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,43 +31,53 @@ def identity_check_start(*, application: Application, actor: User | None) -> Ide
     return check
 
 
+def _claim(check_id: int) -> bool:
+    """Take the check for this run; False if another run has it or it is done.
+
+    A check left running for longer than the task's hard time limit belongs to a
+    worker that died (its message is then redelivered), so it may be taken again.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=IdentityCheck.Status.PENDING) | Q(status=IdentityCheck.Status.RUNNING, started_at__lt=stale)
+    return bool(
+        IdentityCheck.objects.filter(claimable, id=check_id).update(status=IdentityCheck.Status.RUNNING, started_at=now)
+    )
+
+
 def identity_check_run(*, check_id: int) -> None:
     """Run a queued check and move the application on from its outcome.
 
     The conditional update claims the check: a second delivery of the same message
-    (acks_late redelivery, or a duplicate) finds it no longer pending and does nothing.
+    (acks_late redelivery, or a duplicate) finds it taken or done and does nothing.
     """
-    claimed = IdentityCheck.objects.filter(id=check_id, status=IdentityCheck.Status.PENDING).update(
-        status=IdentityCheck.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        logger.info("Identity check %s is not pending; nothing to do", check_id)
+    if not _claim(check_id):
+        logger.info("Identity check %s is taken or done; nothing to do", check_id)
         return
     check = IdentityCheck.objects.select_related("passport_photo", "selfie").get(id=check_id)
     try:
         result = _match_documents(check)
     except Exception as error:
         logger.exception("Identity check %s could not be completed", check_id)
-        IdentityCheck.objects.filter(id=check_id).update(
-            status=IdentityCheck.Status.ERROR, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
-        )
-        return
-
-    with transaction.atomic():
+        check.status = IdentityCheck.Status.ERROR
+        check.error = f"{type(error).__name__}: {error}"
+        reason = "The identity check could not be completed; a caseworker needs to review the photos."
+    else:
         check.status = IdentityCheck.Status.PASSED if result.passed else IdentityCheck.Status.FAILED
         check.distance = result.distance
         check.threshold = result.threshold
         check.reasons = result.reasons
         check.evidence = result.evidence
-        check.finished_at = timezone.now()
+        reason = _describe(result)
+    check.finished_at = timezone.now()
+
+    with transaction.atomic():
         check.save()
         application = Application.objects.get(id=check.application_id)
         if application.state == State.IDENTITY_CHECKING:
+            passed = check.status == IdentityCheck.Status.PASSED
             application_transition(
-                application,
-                "pass_identity" if result.passed else "refer_identity",
-                actor=None,
-                reason=_describe(result),
+                application, "pass_identity" if passed else "refer_identity", actor=None, reason=reason
             )
 
 

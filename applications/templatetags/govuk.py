@@ -7,10 +7,8 @@ register = template.Library()
 @register.filter
 def error_anchor(field: BoundField) -> str:
     """The id of the input an error summary link should move focus to."""
-    if field.widget_type == "radioselect":
+    if field.widget_type in ("radioselect", "dateinput"):
         return f"{field.auto_id}_0"
-    if field.widget_type == "dateinput":
-        return f"{field.auto_id}_day"
     return field.auto_id
 
 

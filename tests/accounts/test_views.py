@@ -37,6 +37,14 @@ def test_sign_in_with_email_and_password(client, applicant):
     assert response.context["user"] == applicant
 
 
+def test_sign_in_ignores_the_case_of_the_email_address(client, applicant):
+    response = client.post(
+        reverse("accounts:sign-in"), {"username": applicant.email.upper(), "password": PASSWORD}, follow=True
+    )
+
+    assert response.context["user"] == applicant
+
+
 def test_wrong_password_shows_an_error(client, applicant):
     response = client.post(reverse("accounts:sign-in"), {"username": applicant.email, "password": "wrong"})
 

@@ -21,10 +21,13 @@ def _error_code(content: bytes, name: str = "photo.jpg") -> str:
         (images.pdf(), "pdf"),
         (images.text(), "not_an_image"),
         (images.truncated_jpeg(), "corrupt"),
-        (images.decompression_bomb(), "too_many_pixels"),
+        (images.decompression_bomb(8_000), "too_many_pixels"),
+        (images.decompression_bomb(50_000), "too_many_pixels"),
         (b"", "empty"),
     ],
-    ids=["pdf-named-jpg", "text-named-jpg", "truncated-jpeg", "decompression-bomb", "empty"],
+    # 8,000 px a side is over this service's cap but under Pillow's own bomb limit;
+    # 50,000 is over both.
+    ids=["pdf-named-jpg", "text-named-jpg", "truncated-jpeg", "bomb-over-our-cap", "bomb-over-pillows-limit", "empty"],
 )
 def test_bad_files_are_refused_with_a_specific_reason(content, code):
     assert _error_code(content) == code

@@ -1,8 +1,11 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from applications.models import Application, Document, State
-from applications.services import application_submit
+from applications.services import application_add_photos, application_submit
+from applications.uploads import read_photo
+from applications.workflow import WorkflowError
 from identity.models import IdentityCheck
 from tests import images
 from tests.conftest import draft_application, signed_in, upload
@@ -73,7 +76,9 @@ def test_details_validation(applicant, day, month, year, message):
         {"full_name": "Ada", "date_of_birth_day": day, "date_of_birth_month": month, "date_of_birth_year": year},
     )
 
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    assert 'href="#id_date_of_birth_0"' in page and 'id="id_date_of_birth_0"' in page
     application.refresh_from_db()
     assert application.full_name == ""
 
@@ -124,6 +129,20 @@ def test_bad_photo_gets_a_specific_message_and_changes_nothing(applicant, selfie
     assert response.status_code == 200
     assert message in response.content.decode()
     assert set(application.documents.values_list("id", flat=True)) == before
+
+
+def test_a_request_too_large_to_hold_two_photos_is_refused_unread(applicant, settings):
+    settings.UPLOAD_MAX_BYTES = 20_000
+    settings.REQUEST_MAX_BYTES = 50_000
+    application = Application.objects.create(applicant=applicant, route="visitor")
+
+    response = _post_photos(
+        signed_in(applicant), application, upload("p.jpg", b"\xff\xd8\xff" + b"0" * 60_000), upload("s.jpg", b"x")
+    )
+
+    assert response.status_code == 413
+    assert "Each file must be smaller than" in response.content.decode()
+    assert not Document.objects.exists()
 
 
 def test_oversized_photo_is_refused(applicant, settings):
@@ -226,6 +245,23 @@ def test_two_submissions_racing_make_one(applicant):
     assert application.identity_checks.count() == 1
 
 
+def test_photos_sent_after_the_application_was_submitted_change_nothing(applicant):
+    application = draft_application(applicant)
+    read_before_submission = Application.objects.get(id=application.id)
+    application_submit(application=application, actor=applicant)
+    files_before = sorted(path.name for path in (settings.MEDIA_ROOT / "documents").iterdir())
+
+    with pytest.raises(WorkflowError, match="can no longer be changed"):
+        application_add_photos(
+            application=read_before_submission,
+            passport_photo=read_photo(upload("p.jpg", images.hopper_passport()), label="Passport"),
+            selfie=read_photo(upload("s.jpg", images.hopper_selfie()), label="Selfie"),
+        )
+
+    assert application.documents.count() == 2
+    assert sorted(path.name for path in (settings.MEDIA_ROOT / "documents").iterdir()) == files_before
+
+
 def test_a_submitted_application_cannot_be_changed(applicant):
     application = draft_application(applicant)
     application_submit(application=application, actor=applicant)
@@ -263,8 +299,12 @@ def test_another_applicant_cannot_change_an_application(applicant, second_applic
 
 
 def test_documents_are_served_to_their_owner_and_caseworkers_only(applicant, second_applicant, caseworker, client):
-    document = draft_application(applicant).documents.first()
+    application = draft_application(applicant)
+    document = application.documents.first()
     url = reverse("applications:document", args=[document.id])
+    # Until it is submitted, an application is the applicant's alone.
+    assert signed_in(caseworker).get(url).status_code == 404
+    application_submit(application=application, actor=applicant)
 
     owner = signed_in(applicant).get(url)
     assert owner.status_code == 200

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from applications.models import State
 from applications.services import application_submit
 from identity.models import IdentityCheck
 from identity.services import identity_check_run
-from identity.tasks import run_identity_check
 from tests import images
 from tests.conftest import draft_application
 
@@ -11,18 +14,14 @@ def _submitted(applicant, **photos):
     return application_submit(application=draft_application(applicant, **photos), actor=applicant)
 
 
-def test_submission_queues_the_check_only_after_commit(applicant, django_capture_on_commit_callbacks, monkeypatch):
-    queued = []
-    monkeypatch.setattr(run_identity_check, "delay", lambda check_id: queued.append(check_id))
+def test_submission_queues_the_check_only_after_commit(applicant, django_capture_on_commit_callbacks):
+    draft = draft_application(applicant)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        application = _submitted(applicant)
-        assert queued == []
+        application = application_submit(application=draft, actor=applicant)
 
-    for callback in callbacks:
-        callback()
+    assert len(callbacks) == 1
     check = application.identity_checks.get()
-    assert queued == [check.id]
     assert check.status == IdentityCheck.Status.PENDING
     assert application.state == State.IDENTITY_CHECKING
 
@@ -70,7 +69,7 @@ def test_a_duplicated_message_does_no_second_run(applicant):
     assert application.events.filter(transition="pass_identity").count() == 1
 
 
-def test_a_check_that_cannot_run_is_recorded_as_an_error_and_the_case_waits(applicant):
+def test_a_check_that_cannot_run_is_recorded_and_the_case_goes_to_a_person(applicant):
     application = _submitted(applicant)
     check = application.identity_checks.get()
     check.selfie.file.delete(save=False)
@@ -81,7 +80,33 @@ def test_a_check_that_cannot_run_is_recorded_as_an_error_and_the_case_waits(appl
     application.refresh_from_db()
     assert check.status == IdentityCheck.Status.ERROR
     assert "FileNotFoundError" in check.error
-    assert application.state == State.IDENTITY_CHECKING
+    assert application.state == State.IDENTITY_ADJUDICATION
+    assert "could not be completed" in application.events.last().reason
+
+
+def test_a_check_left_running_by_a_dead_worker_is_taken_again(applicant, settings):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+    IdentityCheck.objects.filter(id=check.id).update(
+        status=IdentityCheck.Status.RUNNING, started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    )
+
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    assert check.status == IdentityCheck.Status.PASSED
+
+
+def test_a_check_running_within_its_time_limit_is_left_alone(applicant):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+    IdentityCheck.objects.filter(id=check.id).update(status=IdentityCheck.Status.RUNNING, started_at=timezone.now())
+
+    identity_check_run(check_id=check.id)
+
+    check.refresh_from_db()
+    assert check.status == IdentityCheck.Status.RUNNING
+    assert check.finished_at is None
 
 
 def test_an_unknown_check_id_is_ignored(db):
