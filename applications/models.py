@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -5,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from applications.constants import ROUTE_CHOICES, ROUTES, DocumentKind, Route
+from applications.routes import ROUTE_CHOICES, ROUTES, Route, document_label
 
 
 class State(models.TextChoices):
@@ -13,12 +14,16 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     IDENTITY_CHECKING = "identity_checking", "Checking identity"
     IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
-    READY_FOR_CASEWORK = "ready_for_casework", "Ready for a caseworker"
+    READY_FOR_CASEWORK = "ready_for_casework", "With a caseworker"
+    AWAITING_INFORMATION = "awaiting_information", "Waiting for information from you"
     GRANTED = "granted", "Granted"
     REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 DECIDABLE_STATES = [State.READY_FOR_CASEWORK, State.IDENTITY_ADJUDICATION]
+FINAL_STATES = [State.GRANTED, State.REFUSED, State.WITHDRAWN]
+WITHDRAWABLE_STATES = [state for state in State if state not in FINAL_STATES]
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -26,6 +31,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     The state is protected: it changes only through the transitions below, run by
     applications.workflow.application_transition, which also writes the event row.
+    Answers are stored by question key, as the route declares them (routes.py).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -33,8 +39,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     route = models.CharField(max_length=32, choices=ROUTE_CHOICES)
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     reference = models.CharField(max_length=14, unique=True, null=True, blank=True)
-    full_name = models.CharField(max_length=200, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -42,7 +47,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [
-            ("work_cases", "Can see the casework queue and open cases"),
+            ("work_cases", "Can see the casework queue, open cases and request information"),
             ("decide_application", "Can grant or refuse an application"),
         ]
 
@@ -56,6 +61,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == State.DRAFT
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(str(self.answers.get(key, "")) for key in ("given_names", "family_name")).strip()
+
+    @property
+    def date_of_birth(self) -> datetime.date | None:
+        value = self.answers.get("date_of_birth")
+        return datetime.date.fromisoformat(value) if value else None
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self, *, reference: str) -> None:
@@ -77,6 +91,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=State.READY_FOR_CASEWORK,
+        target=State.AWAITING_INFORMATION,
+        permission="applications.work_cases",
+    )
+    def request_information(self) -> None:
+        pass
+
+    @transition(field=state, source=State.AWAITING_INFORMATION, target=State.READY_FOR_CASEWORK)
+    def provide_information(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.READY_FOR_CASEWORK,
         target=State.GRANTED,
         permission="applications.decide_application",
     )
@@ -90,6 +117,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permission="applications.decide_application",
     )
     def refuse(self) -> None:
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=WITHDRAWABLE_STATES, target=State.WITHDRAWN)
+    def withdraw(self) -> None:
         self.decided_at = timezone.now()
 
 
@@ -113,17 +144,43 @@ class ApplicationEvent(models.Model):
         return f"{self.application}: {self.from_state} -> {self.to_state}"
 
 
+class InformationRequest(models.Model):
+    """A caseworker's request for more information, and the applicant's answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="information_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField()
+    respond_by = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Information request on {self.application}"
+
+
 def _document_path(document: "Document", filename: str) -> str:
     # Random names: nothing about the applicant or the original file name is on disk.
-    return f"documents/{uuid.uuid4().hex}.jpg"
+    extension = "pdf" if document.content_type == "application/pdf" else "jpg"
+    return f"documents/{uuid.uuid4().hex}.{extension}"
 
 
 class Document(models.Model):
-    """A file the applicant uploaded, stored privately and served only through a view that checks access."""
+    """A file the applicant uploaded, stored privately and served only through a view that checks access.
+
+    `kind` is one of the route's evidence kinds or a routes.DocumentKind.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=32, choices=DocumentKind.CHOICES)
+    information_request = models.ForeignKey(
+        InformationRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=32)
     file = models.FileField(upload_to=_document_path)
     content_type = models.CharField(max_length=64)
     original_name = models.CharField(max_length=255)
@@ -133,7 +190,11 @@ class Document(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-uploaded_at"]
+        ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.application}"
+        return f"{self.kind} for {self.application}"
+
+    @property
+    def label(self) -> str:
+        return document_label(self.application.route_details, self.kind)

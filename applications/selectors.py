@@ -1,7 +1,101 @@
+import datetime
 from dataclasses import dataclass
-from datetime import datetime
+
+from django.urls import reverse
 
 from applications.models import Application, State
+from applications.routes import DocumentKind, Question, Section
+from casework.service_standard import Clock, service_standard_clock
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something to fix before the application can be submitted, and where to fix it."""
+
+    message: str
+    url: str
+
+
+def question_url(application: Application, question: Question, *, change: bool = False) -> str:
+    url = reverse("applications:question", args=[application.id, question.key])
+    return f"{url}?change=1" if change else url
+
+
+def question_problem(application: Application, question: Question) -> str | None:
+    value = application.answers.get(question.key)
+    if value in (None, ""):
+        return question.required_message if question.required else None
+    return question.check(value, application.answers) if question.check else None
+
+
+def section_status(application: Application, section: Section) -> str:
+    answered = [question for question in section.questions if question.key in application.answers]
+    if not answered:
+        return "not_started"
+    if any(question_problem(application, question) for question in section.questions):
+        return "in_progress"
+    return "completed"
+
+
+def application_problems(application: Application) -> list[Problem]:
+    route = application.route_details
+    problems = [
+        Problem(message, question_url(application, question, change=True))
+        for question in route.questions.values()
+        if (message := question_problem(application, question))
+    ]
+    uploaded = set(application.documents.values_list("kind", flat=True))
+    problems += [
+        Problem(f"Upload {kind.label[0].lower()}{kind.label[1:]}", reverse("applications:evidence", args=[application.id, kind.key]))
+        for kind in route.evidence
+        if kind.required and kind.key not in uploaded
+    ]
+    if {DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE} - uploaded:
+        problems.append(
+            Problem("Upload your passport photo and a photo of your face", reverse("applications:photos", args=[application.id]))
+        )
+    if application.applicant.email_confirmed_at is None:
+        problems.append(
+            Problem(f"Confirm your email address with the link we sent to {application.applicant.email}",
+                    reverse("accounts:confirm-email-resend"))
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    url: str | None
+    status: str  # not_started, in_progress, completed, cannot_start
+
+
+def task_list(application: Application) -> list[Task]:
+    route = application.route_details
+    tasks = [
+        Task(
+            section.title,
+            question_url(application, next((q for q in section.questions if question_problem(application, q)), section.questions[0])),
+            section_status(application, section),
+        )
+        for section in route.sections
+    ]
+    uploaded = set(application.documents.values_list("kind", flat=True))
+    for kind in route.evidence:
+        done = kind.key in uploaded
+        status = "completed" if done else ("not_started" if kind.required else "optional")
+        tasks.append(Task(kind.label, reverse("applications:evidence", args=[application.id, kind.key]), status))
+    photos_done = not {DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE} - uploaded
+    tasks.append(
+        Task("Your passport photo and a photo of your face", reverse("applications:photos", args=[application.id]),
+             "completed" if photos_done else "not_started")
+    )
+    ready = all(task.status in ("completed", "optional") for task in tasks)
+    tasks.append(
+        Task("Check your answers and submit", reverse("applications:check-answers", args=[application.id]) if ready else None,
+             "not_started" if ready else "cannot_start")
+    )
+    return tasks
+
 
 # What each transition means to the applicant, in plain language.
 _TIMELINE_TEXT = {
@@ -9,14 +103,17 @@ _TIMELINE_TEXT = {
     "start_identity_check": "Identity check started",
     "pass_identity": "Identity confirmed",
     "refer_identity": "Identity check passed to a caseworker to review",
+    "request_information": "A caseworker asked you for more information",
+    "provide_information": "You sent the information asked for",
     "grant": "Decision made: application granted",
     "refuse": "Decision made: application refused",
+    "withdraw": "Application withdrawn",
 }
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    at: datetime
+    at: datetime.datetime
     text: str
 
 
@@ -27,8 +124,18 @@ def application_timeline(application: Application) -> list[TimelineEntry]:
     ]
 
 
+def application_clock(application: Application) -> Clock | None:
+    return service_standard_clock(application.events.all(), application.route_details.target_working_days)
+
+
 def application_decision_reason(application: Application) -> str:
     if application.state not in (State.GRANTED, State.REFUSED):
         return ""
     event = application.events.filter(to_state=application.state).last()
     return event.reason if event else ""
+
+
+def open_information_request(application: Application):
+    if application.state != State.AWAITING_INFORMATION:
+        return None
+    return application.information_requests.filter(responded_at__isnull=True).first()

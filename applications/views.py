@@ -4,25 +4,59 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications import selectors
-from applications.forms import DetailsForm, PhotosForm, StartApplicationForm, SubmitForm
-from applications.models import Application, Document
+from applications.forms import (
+    AnswerForm,
+    EvidenceForm,
+    PhotosForm,
+    RespondForm,
+    StartApplicationForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from applications.models import WITHDRAWABLE_STATES, Application, Document
+from applications.routes import DocumentKind
 from applications.services import (
+    application_add_evidence,
     application_add_photos,
     application_create,
     application_ensure_draft,
-    application_missing_for_submission,
+    application_remove_evidence,
+    application_respond,
+    application_save_answer,
     application_submit,
-    application_update_details,
+    application_withdraw,
 )
 from applications.workflow import WorkflowError
+from casework.letters import letter_pdf
 
 
 def _get_application_for_applicant(request: HttpRequest, application_id: UUID) -> Application:
     # Someone else's application is "not found", not "forbidden": ids are not confirmed.
     return get_object_or_404(Application, id=application_id, applicant=request.user)
+
+
+def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
+    """The applicant's own documents, or, for caseworkers, those of submitted applications."""
+    document = get_object_or_404(Document.objects.select_related("application"), id=document_id)
+    application = document.application
+    is_owner = application.applicant_id == request.user.id
+    is_case = application.submitted_at is not None and request.user.has_perm("applications.work_cases")
+    if not (is_owner or is_case):
+        raise Http404
+    return document
+
+
+def _draft_only(request: HttpRequest, application: Application) -> HttpResponse | None:
+    try:
+        application_ensure_draft(application)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("applications:overview", application.id)
+    return None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,45 +88,66 @@ def application_overview(request: HttpRequest, application_id: UUID) -> HttpResp
     application = _get_application_for_applicant(request, application_id)
     if application.is_draft:
         return render(
-            request,
-            "applications/task_list.html",
-            {"application": application, "missing": application_missing_for_submission(application)},
+            request, "applications/task_list.html", {"application": application, "tasks": selectors.task_list(application)}
         )
-    return render(
-        request,
-        "applications/status.html",
-        {
-            "application": application,
-            "timeline": selectors.application_timeline(application),
-            "decision_reason": selectors.application_decision_reason(application),
-        },
-    )
-
-
-def _draft_only(request: HttpRequest, application: Application) -> HttpResponse | None:
-    try:
-        application_ensure_draft(application)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect("applications:overview", application.id)
-    return None
+    context = {
+        "application": application,
+        "timeline": selectors.application_timeline(application),
+        "clock": selectors.application_clock(application),
+        "decision_reason": selectors.application_decision_reason(application),
+        "information_request": selectors.open_information_request(application),
+        "can_withdraw": application.state in WITHDRAWABLE_STATES,
+        "letter": getattr(application, "letter", None),
+    }
+    return render(request, "applications/status.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_details(request: HttpRequest, application_id: UUID) -> HttpResponse:
+def application_question(request: HttpRequest, application_id: UUID, question_key: str) -> HttpResponse:
     application = _get_application_for_applicant(request, application_id)
     if response := _draft_only(request, application):
         return response
-    initial = {"full_name": application.full_name, "date_of_birth": application.date_of_birth}
-    form = DetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    route = application.route_details
+    question = route.questions.get(question_key)
+    if question is None:
+        raise Http404
+    changing = request.GET.get("change") == "1"
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        question=question,
+        answers=application.answers,
+        initial={"answer": AnswerForm.initial_for(question, application.answers)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            application_update_details(application=application, **form.cleaned_data)
+            application_save_answer(
+                application=application, question=question, value=form.stored_value(form.cleaned_data["answer"])
+            )
         except WorkflowError as error:
             messages.error(request, str(error))
+            return redirect("applications:overview", application.id)
+        following = route.next_question(question.key)
+        if changing:
+            return redirect("applications:check-answers", application.id)
+        if following:
+            return redirect("applications:question", application.id, following.key)
         return redirect("applications:overview", application.id)
-    return render(request, "applications/details.html", {"application": application, "form": form})
+    previous = route.previous_question(question.key)
+    if changing:
+        back_url = reverse("applications:check-answers", args=[application.id])
+    elif previous:
+        back_url = reverse("applications:question", args=[application.id, previous.key])
+    else:
+        back_url = reverse("applications:overview", args=[application.id])
+    context = {
+        "application": application,
+        "form": form,
+        "question": question,
+        "section": route.section_of(question.key),
+        "back_url": back_url,
+    }
+    return render(request, "applications/question.html", context)
 
 
 @login_required
@@ -113,6 +168,36 @@ def application_photos(request: HttpRequest, application_id: UUID) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def application_evidence(request: HttpRequest, application_id: UUID, kind_key: str) -> HttpResponse:
+    application = _get_application_for_applicant(request, application_id)
+    if response := _draft_only(request, application):
+        return response
+    kind = application.route_details.evidence_kind(kind_key)
+    if kind is None:
+        raise Http404
+    documents = application.documents.filter(kind=kind.key)
+    form = EvidenceForm(kind=kind)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                document = get_object_or_404(documents, id=request.POST["remove"])
+                application_remove_evidence(application=application, document=document)
+                messages.success(request, f"{document.original_name} removed.")
+                return redirect("applications:evidence", application.id, kind.key)
+            form = EvidenceForm(request.POST, request.FILES, kind=kind)
+            if form.is_valid():
+                document = application_add_evidence(application=application, kind=kind, file=form.cleaned_data["file"])
+                messages.success(request, f"{document.original_name} uploaded.")
+                return redirect("applications:evidence", application.id, kind.key)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("applications:evidence", application.id, kind.key)
+    context = {"application": application, "kind": kind, "documents": documents, "form": form}
+    return render(request, "applications/evidence.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def application_check_and_submit(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_application_for_applicant(request, application_id)
     if not application.is_draft:
@@ -124,13 +209,26 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
             application = application_submit(application=application, actor=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
-            return redirect("applications:overview", application.id)
+            return redirect("applications:check-answers", application.id)
         return redirect("applications:confirmation", application.id)
+    route = application.route_details
+    sections = [
+        (
+            section,
+            [
+                (question, question.display(application.answers.get(question.key)), selectors.question_url(application, question, change=True))
+                for question in section.questions
+            ],
+        )
+        for section in route.sections
+    ]
     context = {
         "application": application,
         "form": form,
-        "documents": application.documents.all(),
-        "missing": application_missing_for_submission(application),
+        "sections": sections,
+        "evidence": [(kind, application.documents.filter(kind=kind.key)) for kind in route.evidence],
+        "photos": application.documents.filter(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
+        "problems": selectors.application_problems(application),
     }
     return render(request, "applications/check_answers.html", context)
 
@@ -143,21 +241,84 @@ def application_confirmation(request: HttpRequest, application_id: UUID) -> Http
     return render(request, "applications/confirmation.html", {"application": application})
 
 
-def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
-    """The applicant's own documents, or, for caseworkers, those of submitted applications."""
-    document = get_object_or_404(Document.objects.select_related("application"), id=document_id)
-    application = document.application
-    is_owner = application.applicant_id == request.user.id
-    is_case = application.submitted_at is not None and request.user.has_perm("applications.work_cases")
-    if not (is_owner or is_case):
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_application_for_applicant(request, application_id)
+    if application.state not in WITHDRAWABLE_STATES:
+        messages.error(request, f"This application is “{application.get_state_display()}” and cannot be withdrawn.")
+        return redirect("applications:overview", application.id)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"] == "yes":
+            try:
+                application_withdraw(application=application, actor=request.user)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Your application has been withdrawn.")
+        return redirect("applications:overview", application.id)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_respond_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_application_for_applicant(request, application_id)
+    information_request = selectors.open_information_request(application)
+    if information_request is None:
+        messages.error(request, "There is no request for information to answer on this application.")
+        return redirect("applications:overview", application.id)
+    form = RespondForm(request.POST, request.FILES) if request.method == "POST" else RespondForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_respond(
+                application=application,
+                request=information_request,
+                actor=request.user,
+                response=form.cleaned_data["response"],
+                files=form.cleaned_data["files"],
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Thank you: your answer has been sent to the caseworker.")
+        return redirect("applications:overview", application.id)
+    context = {"application": application, "form": form, "information_request": information_request}
+    return render(request, "applications/respond.html", context)
+
+
+def _get_letter(request: HttpRequest, application_id: UUID):
+    application = _get_application_for_applicant(request, application_id)
+    letter = getattr(application, "letter", None)
+    if letter is None:
         raise Http404
-    return document
+    return application, letter
+
+
+@login_required
+def application_letter(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application, letter = _get_letter(request, application_id)
+    return render(request, "applications/letter.html", {"application": application, "letter": letter})
+
+
+@login_required
+def application_letter_pdf(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application, letter = _get_letter(request, application_id)
+    pdf = letter_pdf(title=f"Decision on application {application.reference}", body=letter.body)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     document = _get_document_for_user(request, document_id)
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
+    # Photos are shown in pages; anything else (PDFs) is downloaded, never run in ours.
+    disposition = "inline" if document.content_type.startswith("image/") else "attachment"
+    extension = "pdf" if document.content_type == "application/pdf" else "jpg"
+    response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,5 +1,6 @@
 from django import forms
 
+from applications.forms import DateField
 from casework.constants import Decision
 
 
@@ -12,7 +13,7 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label="Reasons for the decision",
-        help_text="The applicant will see this.",
+        help_text="The applicant will see this in their decision letter.",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -27,3 +28,20 @@ class DecisionForm(forms.Form):
         if cleaned.get("decision") == Decision.REFUSE and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Enter the reasons for the refusal")
         return cleaned
+
+
+class InformationRequestForm(forms.Form):
+    message = forms.CharField(
+        label="What information do you need?",
+        help_text="The applicant will see this.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what information you need"},
+    )
+    respond_by = DateField(
+        label="Reply by",
+        name="Reply by date",
+        rule="future",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date the applicant must reply by"},
+    )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("cases/<uuid:application_id>/", views.case_detail, name="case"),
     path("cases/<uuid:application_id>/decision/", views.case_decision, name="decision"),
+    path("cases/<uuid:application_id>/information-request/", views.case_information_request, name="information-request"),
 ]

@@ -8,11 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
-from applications.selectors import application_timeline
+from applications.selectors import application_clock, application_timeline
 from applications.workflow import WorkflowError
-from casework.forms import DecisionForm
+from casework.forms import DecisionForm, InformationRequestForm
 from casework.selectors import case_queue
-from casework.services import case_allowed_decisions, case_decide
+from casework.services import (
+    case_allowed_decisions,
+    case_can_request_information,
+    case_decide,
+    case_request_information,
+)
 
 
 def _require_caseworker(request: HttpRequest) -> None:
@@ -32,13 +37,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/queue.html", {"cases": case_queue()})
 
 
-def _case_page(request: HttpRequest, application: Application, form: DecisionForm, status: int = 200) -> HttpResponse:
+def _case_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: DecisionForm | None = None,
+    information_form: InformationRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    route = application.route_details
     context = {
         "application": application,
-        "documents": application.documents.all(),
+        "answers": [
+            (section.title, [(q.summary, q.display(application.answers.get(q.key))) for q in section.questions])
+            for section in route.sections
+        ],
+        "documents": application.documents.exclude(kind__in=["passport_photo", "selfie"]),
         "checks": application.identity_checks.select_related("passport_photo", "selfie"),
+        "information_requests": application.information_requests.prefetch_related("documents"),
         "timeline": application_timeline(application),
-        "form": form,
+        "clock": application_clock(application),
+        "form": form or DecisionForm(allowed=case_allowed_decisions(application=application, user=request.user)),
+        "can_request_information": case_can_request_information(application=application, user=request.user),
+        "information_form": information_form or InformationRequestForm(),
     }
     return render(request, "casework/case.html", context, status=status)
 
@@ -46,8 +67,7 @@ def _case_page(request: HttpRequest, application: Application, form: DecisionFor
 @login_required
 def case_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_case_for_user(request, application_id)
-    allowed = case_allowed_decisions(application=application, user=request.user)
-    return _case_page(request, application, DecisionForm(allowed=allowed))
+    return _case_page(request, application)
 
 
 @login_required
@@ -62,11 +82,30 @@ def case_decision(request: HttpRequest, application_id: UUID) -> HttpResponse:
         return redirect("casework:case", application.id)
     form = DecisionForm(request.POST, allowed=allowed)
     if not form.is_valid():
-        return _case_page(request, application, form, status=400)
+        return _case_page(request, application, form=form, status=400)
     try:
         case_decide(application=application, actor=request.user, **form.cleaned_data)
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Application {application.reference}: {application.get_state_display().lower()}.")
+    return redirect("casework:case", application.id)
+
+
+@login_required
+@require_POST
+def case_information_request(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_case_for_user(request, application_id)
+    if not case_can_request_information(application=application, user=request.user):
+        messages.error(request, f"This application is “{application.get_state_display()}”: information cannot be requested now.")
+        return redirect("casework:case", application.id)
+    form = InformationRequestForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, application, information_form=form, status=400)
+    try:
+        case_request_information(application=application, actor=request.user, **form.cleaned_data)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Information requested. The service standard clock has stopped for {application.reference}.")
     return redirect("casework:case", application.id)

@@ -65,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.session_timeout",
             ],
         },
     },
@@ -112,10 +113,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-axes: repeated failed sign-ins lock out the account and, separately, the
-# address they came from.
+# address they came from (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Axes would look for the model's USERNAME_FIELD ("email"); the sign-in form
+# passes the address to authenticate() as "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
@@ -144,7 +150,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The address of this service as users reach it, for links in emails.
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@immigration.localhost")
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
@@ -161,8 +175,13 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # none, it is REMOTE_ADDR. Lockouts by address depend on it being right.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
+# Sessions end after this many seconds without a request (each request renews
+# it); pages warn before that happens (static/app.js).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TIMEOUT_WARNING = 5 * 60
+EMAIL_CONFIRMATION_MAX_AGE = 72 * 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Celery: kombu's filesystem transport by default (works across processes on one
 # machine, needs no server); Redis in CI and production via CELERY_BROKER_URL.

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from applications.constants import DocumentKind
+from applications.routes import DocumentKind
 from applications.models import Application, State
 from applications.workflow import application_transition
 from identity import face_match, tasks

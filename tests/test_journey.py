@@ -1,32 +1,39 @@
 """The walking skeleton, end to end, through HTTP, with a real Celery worker.
 
-An applicant registers and applies; the worker consumes the real message and runs
-the real face match; a caseworker signs in, finds the case and decides; the
-applicant sees the decision.
+An applicant registers, confirms their email address and applies; the worker
+consumes the real messages, sends the emails and runs the real face match; a
+caseworker signs in, finds the case and decides; the applicant sees the decision
+and reads the letter.
 """
 
 import re
 import time
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, State
+from applications.routes import ROUTES
 from tests import images
-from tests.conftest import PASSWORD, upload
+from tests.conftest import PASSWORD
+from tests.factories import answer_every_question, upload
 
 pytestmark = pytest.mark.worker
 
 
-def _wait_for_identity_check(application: Application, timeout: float = 60) -> Application:
+def _wait_for(condition, what: str, timeout: float = 60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        application.refresh_from_db()
-        if application.state != State.IDENTITY_CHECKING:
-            return application
+        if result := condition():
+            return result
         time.sleep(0.2)
-    raise AssertionError(f"the identity check did not finish within {timeout}s: {application.identity_checks.get()}")
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def _email_to(address: str, subject: str):
+    return next((m for m in mail.outbox if address in m.to and subject in m.subject), None)
 
 
 @pytest.mark.parametrize(
@@ -38,24 +45,18 @@ def _wait_for_identity_check(application: Application, timeout: float = 60) -> A
     ids=["matching-faces-granted", "different-faces-refused"],
 )
 def test_apply_verify_and_decide(celery_worker, caseworker, selfie, identity_state, decision, applicant_sees):
+    email, password = "journey@example.com", "a-long-passphrase-here"
     applicant = Client()
-    response = applicant.post(
-        reverse("accounts:register"), {"email": "journey@example.com", "password": "a-long-passphrase-here"}
-    )
-    assert response.status_code == 302
+    assert applicant.post(reverse("accounts:register"), {"email": email, "password": password}).status_code == 302
     applicant.post(reverse("accounts:sign-out"))
-    response = applicant.post(
-        reverse("accounts:sign-in"), {"username": "journey@example.com", "password": "a-long-passphrase-here"}
-    )
-    assert response.status_code == 302
+    assert applicant.post(reverse("accounts:sign-in"), {"username": email, "password": password}).status_code == 302
+    confirmation = _wait_for(lambda: _email_to(email, "Confirm your email address"), "the confirmation email")
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", confirmation.body).group(1)
+    assert applicant.get(link).status_code == 302
 
-    response = applicant.post(reverse("applications:start"), {"route": "visitor"})
-    overview = response["Location"]
+    overview = applicant.post(reverse("applications:start"), {"route": "visitor"})["Location"]
     application = Application.objects.get()
-    applicant.post(
-        reverse("applications:details", args=[application.id]),
-        {"full_name": "Eileen Collins", "date_of_birth_day": "19", "date_of_birth_month": "11", "date_of_birth_year": "1956"},
-    )
+    answer_every_question(applicant, application.id, ROUTES["visitor"])
     response = applicant.post(
         reverse("applications:photos", args=[application.id]),
         {"passport_photo": upload("passport.jpg", images.astronaut_passport()), "selfie": upload("selfie.jpg", selfie())},
@@ -63,8 +64,13 @@ def test_apply_verify_and_decide(celery_worker, caseworker, selfie, identity_sta
     assert response["Location"] == overview
     response = applicant.post(reverse("applications:check-answers", args=[application.id]), {"declaration": "on"}, follow=True)
     reference = re.search(r'id="reference">([0-9A-Z-]+)<', response.content.decode()).group(1)
+    assert _wait_for(lambda: _email_to(email, f"We have received your application {reference}"), "the submission email")
 
-    application = _wait_for_identity_check(application)
+    def identity_checked():
+        application.refresh_from_db()
+        return application.state != State.IDENTITY_CHECKING
+
+    _wait_for(identity_checked, "the identity check")
     assert application.reference == reference
     assert application.state == identity_state
 
@@ -72,12 +78,15 @@ def test_apply_verify_and_decide(celery_worker, caseworker, selfie, identity_sta
     response = caseworker_client.post(reverse("accounts:sign-in"), {"username": caseworker.email, "password": PASSWORD}, follow=True)
     assert reference in response.content.decode()  # signed in, straight to the queue
     case_page = caseworker_client.get(reverse("casework:case", args=[application.id])).content.decode()
-    check = application.identity_checks.get()
-    assert f"{check.distance:.3f}" in case_page
+    assert f"{application.identity_checks.get().distance:.3f}" in case_page
     caseworker_client.post(
         reverse("casework:decision", args=[application.id]), {"decision": decision, "reason": "Decided in the journey test."}
     )
+    assert _wait_for(lambda: _email_to(email, f"A decision has been made on your application {reference}"), "the decision email")
 
     status_page = applicant.get(overview).content.decode()
     assert applicant_sees in status_page
-    assert "Decided in the journey test." in status_page
+    letter = applicant.get(reverse("applications:letter", args=[application.id])).content.decode()
+    assert "Decided in the journey test." in letter
+    pdf = applicant.get(reverse("applications:letter-pdf", args=[application.id]))
+    assert pdf.content.startswith(b"%PDF-")

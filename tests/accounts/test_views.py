@@ -1,3 +1,4 @@
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -64,6 +65,36 @@ def test_repeated_failed_sign_ins_lock_the_account_with_a_clear_message(client, 
     assert "You cannot sign in for now" in page
     assert "try again in 15 minutes" in page
     assert "_auth_user_id" not in client.session
+
+
+def test_failures_count_per_account_not_only_per_address(applicant, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 100
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"198.51.100.{number}").post(
+            reverse("accounts:sign-in"), {"username": applicant.email, "password": "wrong"}
+        )
+
+    response = Client(REMOTE_ADDR="203.0.113.1").post(
+        reverse("accounts:sign-in"), {"username": applicant.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 429
+
+
+def test_one_address_trying_many_accounts_is_locked_at_the_address_limit(applicant, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        response = client.post(reverse("accounts:sign-in"), {"username": f"guess{number}@example.com", "password": "x"})
+        assert response.status_code == 200
+
+    client.post(reverse("accounts:sign-in"), {"username": "last-guess@example.com", "password": "x"})
+    response = client.post(reverse("accounts:sign-in"), {"username": applicant.email, "password": PASSWORD})
+
+    assert response.status_code == 429
+    # Another address can still sign in to the same account.
+    other = Client(REMOTE_ADDR="203.0.113.1")
+    assert other.post(reverse("accounts:sign-in"), {"username": applicant.email, "password": PASSWORD}).status_code == 302
 
 
 def test_sign_out(client, applicant):

@@ -8,7 +8,8 @@ from applications.uploads import read_photo
 from applications.workflow import WorkflowError
 from identity.models import IdentityCheck
 from tests import images
-from tests.conftest import draft_application, signed_in, upload
+from tests.conftest import signed_in
+from tests.factories import draft_application, upload
 
 
 def test_start_page_is_public(client, db):
@@ -46,43 +47,6 @@ def test_start_without_a_route_shows_the_error_summary(applicant):
     assert not Application.objects.exists()
 
 
-def test_details_are_saved(applicant):
-    application = Application.objects.create(applicant=applicant, route="visitor")
-
-    signed_in(applicant).post(
-        reverse("applications:details", args=[application.id]),
-        {"full_name": "Ada Lovelace", "date_of_birth_day": "10", "date_of_birth_month": "12", "date_of_birth_year": "1985"},
-    )
-
-    application.refresh_from_db()
-    assert application.full_name == "Ada Lovelace"
-    assert str(application.date_of_birth) == "1985-12-10"
-
-
-@pytest.mark.parametrize(
-    ("day", "month", "year", "message"),
-    [
-        ("", "", "", "Enter your date of birth"),
-        ("31", "2", "1990", "Date of birth must be a real date"),
-        ("1", "", "1990", "Date of birth must include a month"),
-        ("1", "1", "2999", "Date of birth must be in the past"),
-    ],
-)
-def test_details_validation(applicant, day, month, year, message):
-    application = Application.objects.create(applicant=applicant, route="visitor")
-
-    response = signed_in(applicant).post(
-        reverse("applications:details", args=[application.id]),
-        {"full_name": "Ada", "date_of_birth_day": day, "date_of_birth_month": month, "date_of_birth_year": year},
-    )
-
-    page = response.content.decode()
-    assert message in page
-    assert 'href="#id_date_of_birth_0"' in page and 'id="id_date_of_birth_0"' in page
-    application.refresh_from_db()
-    assert application.full_name == ""
-
-
 def _post_photos(client, application, passport, selfie):
     return client.post(
         reverse("applications:photos", args=[application.id]),
@@ -112,7 +76,7 @@ def test_photos_are_stored_privately_under_random_names(applicant):
     ("selfie", "message"),
     [
         (upload("selfie.jpg", images.pdf(), "application/pdf"), "The photo of your face is a PDF"),
-        (upload("selfie.jpg", images.text()), "The photo of your face must be a JPG or PNG image"),
+        (upload("selfie.jpg", images.text()), "The photo of your face must be a JPG or PNG file"),
         (upload("selfie.jpg", images.truncated_jpeg()), "the file is damaged or incomplete"),
         (upload("selfie.png", images.decompression_bomb(), "image/png"), "too large in pixels"),
         (upload("selfie.jpg", images.no_face()), "We could not find a face in the photo of your face"),
@@ -213,7 +177,9 @@ def test_incomplete_application_cannot_be_submitted(applicant):
         reverse("applications:check-answers", args=[application.id]), {"declaration": "on"}, follow=True
     )
 
-    assert "Complete your details and your photos before you submit" in response.content.decode()
+    page = response.content.decode()
+    assert "You need to fix" in page
+    assert "Enter your given names" in page
     application.refresh_from_db()
     assert application.state == State.DRAFT
 
@@ -267,21 +233,23 @@ def test_a_submitted_application_cannot_be_changed(applicant):
     application_submit(application=application, actor=applicant)
 
     response = signed_in(applicant).post(
-        reverse("applications:details", args=[application.id]),
-        {"full_name": "Someone Else", "date_of_birth_day": "1", "date_of_birth_month": "1", "date_of_birth_year": "1990"},
-        follow=True,
+        reverse("applications:question", args=[application.id, "given_names"]), {"answer": "Someone Else"}, follow=True
     )
 
     assert "can no longer be changed" in response.content.decode()
     application.refresh_from_db()
-    assert application.full_name == "Eileen Collins"
+    assert application.answers["given_names"] == "Eileen Marie"
 
 
-@pytest.mark.parametrize("page", ["overview", "details", "photos", "check-answers", "confirmation"])
-def test_another_applicant_gets_not_found(applicant, second_applicant, page):
+@pytest.mark.parametrize(
+    ("page", "extra"),
+    [("overview", []), ("question", ["given_names"]), ("photos", []), ("evidence", ["bank_statements"]),
+     ("check-answers", []), ("confirmation", []), ("withdraw", []), ("respond", []), ("letter", []), ("letter-pdf", [])],
+)
+def test_another_applicant_gets_not_found(applicant, second_applicant, page, extra):
     application = draft_application(applicant)
 
-    response = signed_in(second_applicant).get(reverse(f"applications:{page}", args=[application.id]))
+    response = signed_in(second_applicant).get(reverse(f"applications:{page}", args=[application.id, *extra]))
 
     assert response.status_code == 404
 

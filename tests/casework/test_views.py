@@ -7,7 +7,8 @@ from applications.workflow import ConflictError, WorkflowError
 from casework.services import case_decide
 from identity.services import identity_check_run
 from tests import images
-from tests.conftest import draft_application, signed_in
+from tests.conftest import signed_in
+from tests.factories import draft_application
 
 
 def _case(applicant, **photos) -> Application:

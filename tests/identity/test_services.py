@@ -7,7 +7,7 @@ from applications.services import application_submit
 from identity.models import IdentityCheck
 from identity.services import identity_check_run
 from tests import images
-from tests.conftest import draft_application
+from tests.factories import draft_application
 
 
 def _submitted(applicant, **photos):
@@ -20,7 +20,8 @@ def test_submission_queues_the_check_only_after_commit(applicant, django_capture
     with django_capture_on_commit_callbacks() as callbacks:
         application = application_submit(application=draft, actor=applicant)
 
-    assert len(callbacks) == 1
+    # The identity check and the acknowledgement email, both only once the submission is committed.
+    assert len(callbacks) == 2
     check = application.identity_checks.get()
     assert check.status == IdentityCheck.Status.PENDING
     assert application.state == State.IDENTITY_CHECKING

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from casework.constants import Role
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         for email, role_label, group_name in DEMO_USERS:
             user, _ = User.objects.get_or_create(email=email)
             user.set_password(DEMO_PASSWORD)
+            user.email_confirmed_at = user.email_confirmed_at or timezone.now()
             user.save()
             if group_name:
                 user.groups.set([Group.objects.get(name=group_name)])

@@ -1,0 +1,82 @@
+"""Service standards in working days: weekends and England and Wales bank holidays do not count.
+
+The clock starts when identity is confirmed (the application is then "made" in
+UKVI's sense) and stops while the case waits for information from the applicant.
+"""
+
+import datetime
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils import timezone
+
+_HOLIDAYS_FILE = Path(__file__).parent / "data" / "bank_holidays_england_and_wales.json"
+
+
+@functools.cache
+def bank_holidays() -> frozenset[datetime.date]:
+    dates = json.loads(_HOLIDAYS_FILE.read_text())["dates"]
+    return frozenset(datetime.date.fromisoformat(date) for date in dates)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays()
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself does not count)."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end`."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+@dataclass(frozen=True)
+class Clock:
+    started_on: datetime.date
+    due_on: datetime.date
+    paused: bool
+    paused_working_days: int
+
+
+# Transitions that stop the clock, and the ones that start it again.
+_PAUSE, _RESUME = "request_information", "provide_information"
+
+
+def service_standard_clock(events, target_working_days: int) -> Clock | None:
+    """The clock for a case from its events (oldest first), or None before identity is confirmed."""
+    started_on = None
+    paused_since = None
+    paused_days = 0
+    for event in events:
+        day = timezone.localdate(event.created_at)
+        if started_on is None and event.to_state == "ready_for_casework":
+            started_on = day
+        elif event.transition == _PAUSE:
+            paused_since = day
+        elif event.transition == _RESUME and paused_since is not None:
+            paused_days += working_days_between(paused_since, day)
+            paused_since = None
+    if started_on is None:
+        return None
+    if paused_since is not None:
+        paused_days += working_days_between(paused_since, timezone.localdate())
+    return Clock(
+        started_on=started_on,
+        due_on=add_working_days(started_on, target_working_days + paused_days),
+        paused=paused_since is not None,
+        paused_working_days=paused_days,
+    )
