@@ -71,6 +71,13 @@ class DateField(forms.MultiValueField):
         return date
 
 
+class IdentifierField(forms.CharField):
+    """A reference typed in many ways: "c2g 7m3" is "C2G7M3"."""
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split()).upper()
+
+
 def _answer_field(question: Question) -> forms.Field:
     common = {
         "label": question.label,
@@ -111,7 +118,9 @@ def _answer_field(question: Question) -> forms.Field:
     else:
         widget = forms.TextInput(attrs={**attrs, "type": "tel"} if question.kind == "phone" else attrs)
     validators = [RegexValidator(question.pattern, question.pattern_message)] if question.pattern else []
-    return forms.CharField(
+    # Patterns describe identifiers (passport and reference numbers), except a telephone number's.
+    field_class = IdentifierField if question.pattern and question.kind == "text" else forms.CharField
+    return field_class(
         max_length=question.max_length,
         widget=widget,
         validators=validators,
@@ -130,10 +139,6 @@ class AnswerForm(forms.Form):
 
     def clean_answer(self):
         value = self.cleaned_data["answer"]
-        if isinstance(value, str) and self.question.pattern:
-            # Identifiers are typed in many ways: "ab 12 34" is "AB1234".
-            value = "".join(value.split()).upper()
-            self.fields["answer"].run_validators(value)
         if self.question.kind == "mrz" and value:
             value = "\n".join(mrz.normalise_lines(value))
         return value

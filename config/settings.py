@@ -135,11 +135,11 @@ USE_TZ = True
 # so static files are served from there.
 STATIC_URL = "/assets/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-_GOVUK_FRONTEND = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
-STATICFILES_DIRS = [
-    _GOVUK_FRONTEND / "assets",
-    ("govuk", _GOVUK_FRONTEND),
-    BASE_DIR / "static",
+GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "config.staticfiles.GovukFrontendFinder",
 ]
 
 # Uploads are private: there is no MEDIA_URL route, and files are only ever
