@@ -1,0 +1,221 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import InformationRequest, State
+from applications.notifications import application_email_send
+from applications.services import application_submit
+from casework.service_standard import add_working_days
+from identity.services import identity_check_run
+from tests import images
+from tests.conftest import signed_in
+from tests.factories import draft_application, upload
+
+
+def _submitted(applicant, **kwargs):
+    return application_submit(application=draft_application(applicant, **kwargs), actor=applicant)
+
+
+def _with_caseworker(applicant):
+    application = _submitted(applicant)
+    identity_check_run(check_id=application.identity_checks.get().id)
+    application.refresh_from_db()
+    return application
+
+
+def _status(applicant, application) -> str:
+    return signed_in(applicant).get(reverse("applications:overview", args=[application.id])).content.decode()
+
+
+def test_status_page_shows_what_has_happened_in_plain_language(applicant):
+    application = _with_caseworker(applicant)
+
+    page = _status(applicant, application)
+
+    for text in ["Application submitted", "Identity check started", "Identity confirmed", "With a caseworker"]:
+        assert text in page
+
+
+def test_the_service_standard_date_counts_working_days_from_identity_confirmed(applicant):
+    application = _submitted(applicant)
+    assert "within 15 working days of confirming your identity" in _status(applicant, application)
+
+    identity_check_run(check_id=application.identity_checks.get().id)
+
+    due = add_working_days(timezone.localdate(), 15)
+    assert f"We aim to decide by <strong>{due:%-d %B %Y}</strong>" in _status(applicant, application)
+
+
+def _withdraw(applicant, application, answer):
+    return signed_in(applicant).post(reverse("applications:withdraw", args=[application.id]), {"confirm": answer}, follow=True)
+
+
+def test_withdrawal_needs_confirmation(applicant):
+    application = _submitted(applicant)
+
+    response = _withdraw(applicant, application, "no")
+
+    application.refresh_from_db()
+    assert application.state == State.IDENTITY_CHECKING
+    assert response.redirect_chain[-1][0] == reverse("applications:overview", args=[application.id])
+    page = signed_in(applicant).post(reverse("applications:withdraw", args=[application.id]), {}).content.decode()
+    assert "Select yes if you want to withdraw this application" in page
+
+
+def test_a_withdrawn_application_cannot_be_changed_or_withdrawn_again(applicant):
+    application = _submitted(applicant)
+
+    response = _withdraw(applicant, application, "yes")
+
+    assert "Your application has been withdrawn" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
+    assert application.events.last().actor == applicant
+    again = _withdraw(applicant, application, "yes")
+    assert "cannot be withdrawn" in again.content.decode()
+    assert application.events.filter(transition="withdraw").count() == 1
+
+
+def test_a_check_that_finishes_after_withdrawal_leaves_it_withdrawn(applicant):
+    application = _submitted(applicant)
+    _withdraw(applicant, application, "yes")
+
+    identity_check_run(check_id=application.identity_checks.get().id)
+
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
+
+
+def test_a_draft_can_be_deleted_by_withdrawing_it(applicant):
+    application = draft_application(applicant)
+
+    _withdraw(applicant, application, "yes")
+
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
+    response = signed_in(applicant).post(reverse("applications:question", args=[application.id, "given_names"]), {"answer": "X"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.answers["given_names"] == "Eileen Marie"
+
+
+def _request_information(caseworker, application):
+    respond_by = timezone.localdate() + datetime.timedelta(days=10)
+    return signed_in(caseworker).post(
+        reverse("casework:information-request", args=[application.id]),
+        {"message": "Send your last 3 payslips.", "respond_by_day": respond_by.day,
+         "respond_by_month": respond_by.month, "respond_by_year": respond_by.year},
+    )
+
+
+def test_a_caseworker_asks_for_information_and_the_applicant_answers(applicant, caseworker):
+    application = _with_caseworker(applicant)
+
+    _request_information(caseworker, application)
+
+    application.refresh_from_db()
+    assert application.state == State.AWAITING_INFORMATION
+    page = _status(applicant, application)
+    assert "Send your last 3 payslips." in page
+    assert "The clock has stopped until you reply" in page
+
+    response = signed_in(applicant).post(
+        reverse("applications:respond", args=[application.id]),
+        {"response": "Attached.", "files": [upload("payslips.pdf", images.pdf(), "application/pdf"), upload("p.jpg", images.astronaut_selfie())]},
+        follow=True,
+    )
+
+    assert "your answer has been sent to the caseworker" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.READY_FOR_CASEWORK
+    request = InformationRequest.objects.get()
+    assert request.response == "Attached." and request.responded_at
+    assert sorted(request.documents.values_list("original_name", flat=True)) == ["p.jpg", "payslips.pdf"]
+    case_page = signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
+    assert "Attached." in case_page and "payslips.pdf" in case_page
+
+
+def test_an_answer_needs_text_and_at_most_three_good_files(applicant, caseworker):
+    application = _with_caseworker(applicant)
+    _request_information(caseworker, application)
+    url = reverse("applications:respond", args=[application.id])
+
+    empty = signed_in(applicant).post(url, {"response": ""})
+    bad_file = signed_in(applicant).post(url, {"response": "Here", "files": [upload("x.pdf", images.text(), "application/pdf")]})
+    too_many = signed_in(applicant).post(url, {"response": "Here", "files": [upload(f"{n}.pdf", images.pdf(), "application/pdf") for n in range(4)]})
+
+    assert "Enter your answer" in empty.content.decode()
+    assert "The file x.pdf must be a JPG, PNG or PDF file" in bad_file.content.decode()
+    assert "Upload at most 3 files" in too_many.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.AWAITING_INFORMATION
+
+
+def test_answering_twice_changes_nothing(applicant, caseworker):
+    application = _with_caseworker(applicant)
+    _request_information(caseworker, application)
+    url = reverse("applications:respond", args=[application.id])
+    signed_in(applicant).post(url, {"response": "First."})
+
+    response = signed_in(applicant).post(url, {"response": "Second."}, follow=True)
+
+    assert "There is no request for information to answer" in response.content.decode()
+    assert InformationRequest.objects.get().response == "First."
+    assert application.events.filter(transition="provide_information").count() == 1
+
+
+@pytest.mark.parametrize(("decision", "heading"), [("grant", "granted"), ("refuse", "refused")])
+def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, caseworker, decision, heading):
+    application = _with_caseworker(applicant)
+    signed_in(caseworker).post(reverse("casework:decision", args=[application.id]), {"decision": decision, "reason": "Because of the rules."})
+
+    status = _status(applicant, application)
+    letter = signed_in(applicant).get(reverse("applications:letter", args=[application.id])).content.decode()
+    pdf = signed_in(applicant).get(reverse("applications:letter-pdf", args=[application.id]))
+
+    assert f"Your application has been {heading}" in status
+    assert reverse("applications:letter", args=[application.id]) in status
+    assert "Dear Eileen Marie Collins" in letter and "Because of the rules." in letter
+    assert application.reference in letter
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == f'attachment; filename="decision-{application.reference}.pdf"'
+    assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 1000
+
+
+def test_there_is_no_letter_before_a_decision(applicant):
+    application = _submitted(applicant)
+
+    assert signed_in(applicant).get(reverse("applications:letter", args=[application.id])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "body"),
+    [
+        ("submitted", "We have received your application", "Your reference number is"),
+        ("information_requested", "We need more information", "Send your last 3 payslips."),
+        ("decided", "A decision has been made", "read your decision letter"),
+    ],
+)
+def test_emails_name_the_reference_and_link_to_the_application(applicant, caseworker, kind, subject, body):
+    application = _with_caseworker(applicant)
+    _request_information(caseworker, application)
+
+    application_email_send(application_id=str(application.id), kind=kind)
+
+    message = mail.outbox[-1]
+    assert message.to == [applicant.email]
+    assert subject in message.subject and message.subject.endswith(application.reference)
+    assert body in message.body
+    assert f"/applications/{application.id}/" in message.body
+
+
+def test_emails_are_queued_only_when_the_change_commits(applicant, caseworker, django_capture_on_commit_callbacks):
+    application = _with_caseworker(applicant)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        _request_information(caseworker, application)
+
+    assert len(callbacks) == 1

@@ -1,0 +1,168 @@
+"""Every page, in a real browser, checked by axe-core (from npm) for accessibility.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright against a live
+server. No serious or critical axe violations are allowed; every page has exactly
+one h1 and a title that no other page has. A screenshot of each page that fails
+is saved under test-artifacts/.
+"""
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+
+from applications.models import Application
+from applications.services import application_submit
+from casework.services import case_decide, case_request_information
+from identity.services import identity_check_run
+from tests.conftest import signed_in
+from tests.factories import draft_application
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+def _browser_available() -> bool:
+    if Path(CHROMIUM).exists():
+        return True
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); .ci/run installs it")
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _build_pages(applicant, caseworker):
+    """(user, path, "form" if the page's form should also be checked submitted empty) for each page."""
+    draft = draft_application(applicant, route="skilled-worker")
+    empty = Application.objects.create(applicant=applicant, route="visitor")
+    awaiting = application_submit(application=draft_application(applicant), actor=applicant)
+    identity_check_run(check_id=awaiting.identity_checks.get().id)
+    awaiting.refresh_from_db()
+    case_request_information(application=awaiting, actor=caseworker, message="Send payslips.",
+                             respond_by=timezone.localdate() + datetime.timedelta(days=10))
+    decided = application_submit(application=draft_application(applicant, route="student"), actor=applicant)
+    identity_check_run(check_id=decided.identity_checks.get().id)
+    decided.refresh_from_db()
+    case_decide(application=decided, actor=caseworker, decision="grant", reason="Meets the rules.")
+    in_review = application_submit(application=draft_application(applicant, route="family-partner"), actor=applicant)
+    identity_check_run(check_id=in_review.identity_checks.get().id)
+
+    def question(application, key):
+        return reverse("applications:question", args=[application.id, key])
+
+    pages = [
+        (None, reverse("home"), None),
+        (None, reverse("accounts:register"), "form"),
+        (None, reverse("accounts:sign-in"), "form"),
+        (None, reverse("accounts:password-reset"), "form"),
+        (None, reverse("accounts:password-reset-sent"), None),
+        (None, reverse("accounts:confirm-email", args=["not-a-token"]), None),
+        (None, "/no-such-page/", None),
+        (applicant, reverse("applications:list"), None),
+        (applicant, reverse("applications:start"), "form"),
+        (applicant, reverse("applications:overview", args=[empty.id]), None),
+        (applicant, question(empty, "given_names"), "form"),
+        (applicant, question(empty, "date_of_birth"), "form"),
+        (applicant, question(empty, "sex"), "form"),
+        (applicant, question(empty, "nationality"), "form"),
+        (applicant, question(empty, "address"), "form"),
+        (applicant, question(empty, "stay_months"), "form"),
+        (applicant, question(empty, "passport_mrz"), None),
+        (applicant, reverse("applications:evidence", args=[draft.id, "english_language"]), None),
+        (applicant, reverse("applications:photos", args=[empty.id]), "form"),
+        (applicant, reverse("applications:check-answers", args=[draft.id]), "form"),
+        (applicant, reverse("applications:check-answers", args=[empty.id]), None),
+        (applicant, reverse("applications:confirmation", args=[awaiting.id]), None),
+        (applicant, reverse("applications:overview", args=[awaiting.id]), None),
+        (applicant, reverse("applications:respond", args=[awaiting.id]), "form"),
+        (applicant, reverse("applications:withdraw", args=[awaiting.id]), "form"),
+        (applicant, reverse("applications:overview", args=[decided.id]), None),
+        (applicant, reverse("applications:letter", args=[decided.id]), None),
+        (caseworker, reverse("casework:queue"), None),
+        (caseworker, reverse("casework:case", args=[in_review.id]), None),
+        (caseworker, reverse("casework:case", args=[decided.id]), None),
+    ]
+    return pages
+
+
+def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_server, applicant, caseworker, django_db_serialized_rollback):
+    _browser_available()
+    pages = _build_pages(applicant, caseworker)
+    cookies = {user: _session_cookie(user) for user in {applicant, caseworker}}
+
+    # Playwright's synchronous API runs an event loop in this thread, inside which
+    # Django refuses database calls: everything above happens before it starts.
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    titles: dict[str, str] = {}
+    shutil.rmtree(ARTIFACTS / "accessibility", ignore_errors=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        contexts = {}
+        for user, cookie in [(None, None), *cookies.items()]:
+            context = browser.new_context()
+            if cookie:
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+            contexts[user] = context
+        for user, path, form in pages:
+            page = contexts[user].new_page()
+            page.goto(live_server.url + path)
+            problems += _check(page, path, titles)
+            if form:
+                # Submit the form empty, to check the error summary and messages too.
+                page.locator("main form[method=post] button[type=submit]").last.click()
+                page.wait_for_load_state()
+                problems += _check(page, f"{path} (with errors)", None)
+            page.close()
+        browser.close()
+
+    assert not problems, "\n".join(problems)
+
+
+def _page_kind(path: str) -> str:
+    """What makes a page a different page: its view and any argument that is not an id."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return "not found"
+    return "/".join([match.view_name, *(str(v) for v in match.kwargs.values() if not isinstance(v, UUID))])
+
+
+def _check(page, name: str, titles: dict[str, str] | None) -> list[str]:
+    found = []
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    for violation in results["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            found.append(f"{name}: {violation['impact']} {violation['id']}: {violation['help']} at {targets}")
+    if (count := page.locator("h1").count()) != 1:
+        found.append(f"{name}: {count} h1 elements")
+    title = page.title()
+    if titles is not None:
+        kind = _page_kind(name)
+        if titles.setdefault(title, kind) != kind:
+            found.append(f"{name}: title {title!r} is also the title of {titles[title]}")
+    if found:
+        ARTIFACTS.joinpath("accessibility").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "accessibility" / f"{name.strip('/').replace('/', '_') or 'home'}.png"), full_page=True)
+    return found
