@@ -34,6 +34,7 @@ class Question:
     min_value: int | None = None
     max_value: int | None = None
     date_rule: str = ""  # "past" or "future"
+    unit: str = ""  # shown after a number: "months"
     autocomplete: str = ""
     check: Check | None = None
 
@@ -46,7 +47,7 @@ class Question:
             return dict(self.choices).get(str(value), str(value))
         if self.kind == "country":
             return COUNTRY_NAMES.get(str(value), str(value))
-        return str(value)
+        return f"{value} {self.unit}" if self.unit else str(value)
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _stay(max_months: int) -> Section:
                      "Enter the date you plan to arrive", hint="For example, 27 3 2027", date_rule="future"),
             Question("stay_months", "How many months do you plan to stay in the UK?", "Length of stay", "number",
                      "Enter how many months you plan to stay", hint=f"At most {max_months} months on this route.",
-                     min_value=1, max_value=max_months),
+                     min_value=1, max_value=max_months, unit="months"),
         ),
     )
 
@@ -305,7 +306,7 @@ RESIDENCE = Section(
                           ("long-residence", "Long residence"), ("other", "Other"))),
         Question("absence_days", "How many days have you spent outside the UK in the last 12 months?", "Days outside the UK",
                  "number", "Enter how many days you have spent outside the UK", hint="Enter 0 if none.",
-                 min_value=0, max_value=366),
+                 min_value=0, max_value=366, unit="days"),
     ),
 )
 

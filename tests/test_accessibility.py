@@ -32,6 +32,13 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _static_files_from_finders(settings):
+    # pytest-django's live server serves static files through the finders, which
+    # know files by their own names, not the hashed names of the manifest storage.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 def _browser_available() -> bool:
     if Path(CHROMIUM).exists():
         return True
@@ -113,10 +120,7 @@ def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_server, ap
     titles: dict[str, str] = {}
     shutil.rmtree(ARTIFACTS / "accessibility", ignore_errors=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = _launch(playwright)
         contexts = {}
         for user, cookie in [(None, None), *cookies.items()]:
             context = browser.new_context()
@@ -125,7 +129,11 @@ def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_server, ap
             contexts[user] = context
         for user, path, form in pages:
             page = contexts[user].new_page()
+            failed = []
+            page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
             page.goto(live_server.url + path)
+            if stray := [url for url in failed if "/assets/" in url]:
+                problems.append(f"{path}: assets failed to load: {stray}")
             problems += _check(page, path, titles)
             if form:
                 # Submit the form empty, to check the error summary and messages too.
@@ -166,3 +174,41 @@ def _check(page, name: str, titles: dict[str, str] | None) -> list[str]:
         ARTIFACTS.joinpath("accessibility").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "accessibility" / f"{name.strip('/').replace('/', '_') or 'home'}.png"), full_page=True)
     return found
+
+
+def _launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    )
+
+
+def test_an_inactive_session_is_warned_and_can_be_kept(live_server, applicant, settings):
+    _browser_available()
+    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_TIMEOUT_WARNING = 4
+    cookie = _session_cookie(applicant)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = _launch(playwright)
+        context = browser.new_context()
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(live_server.url + reverse("applications:start"))
+        dialog = page.locator("#session-timeout-dialog")
+        assert not dialog.is_visible()
+
+        dialog.wait_for(state="visible", timeout=5000)
+        assert "You will be signed out soon" in dialog.inner_text()
+        page.get_by_role("button", name="Stay signed in").click()
+        dialog.wait_for(state="hidden", timeout=2000)
+        # The session was renewed, so the page still works when used after the original end.
+        page.wait_for_timeout(3000)
+        page.reload()
+        assert page.title().startswith("What are you applying for?")
+
+        # Left alone, the page moves to sign-in once the session has ended.
+        page.wait_for_url("**/accounts/sign-in/**", timeout=10000)
+        assert "Sign in to continue" in page.content()
+        browser.close()
