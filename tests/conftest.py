@@ -57,12 +57,23 @@ def signed_in(user: User) -> Client:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback):
-    """A real Celery worker, in a thread of this process, consuming from the configured broker.
+def committed_db(transactional_db, django_db_serialized_rollback):
+    """A database whose writes commit, for a worker or a live server in another thread to see.
 
-    The test's data must be committed for the worker to see it, hence a transactional
-    database; the serialized rollback restores the groups made by migrations.
+    The serialized rollback restores what migrations created (the role groups)
+    after the flush; every test with committed writes must use it, or the next
+    one's restore collides with what a plain flush recreates.
     """
+
+
+@pytest.fixture
+def live_service(committed_db, live_server):
+    return live_server
+
+
+@pytest.fixture
+def celery_worker(committed_db):
+    """A real Celery worker, in a thread of this process, consuming from the configured broker."""
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker

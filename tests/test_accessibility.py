@@ -107,7 +107,7 @@ def _build_pages(applicant, caseworker):
     return pages
 
 
-def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_server, applicant, caseworker, django_db_serialized_rollback):
+def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_service, applicant, caseworker):
     _browser_available()
     pages = _build_pages(applicant, caseworker)
     cookies = {user: _session_cookie(user) for user in {applicant, caseworker}}
@@ -125,13 +125,13 @@ def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_server, ap
         for user, cookie in [(None, None), *cookies.items()]:
             context = browser.new_context()
             if cookie:
-                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_service.url}])
             contexts[user] = context
         for user, path, form in pages:
             page = contexts[user].new_page()
             failed = []
             page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
-            page.goto(live_server.url + path)
+            page.goto(live_service.url + path)
             if stray := [url for url in failed if "/assets/" in url]:
                 problems.append(f"{path}: assets failed to load: {stray}")
             problems += _check(page, path, titles)
@@ -183,7 +183,7 @@ def _launch(playwright):
     )
 
 
-def test_an_inactive_session_is_warned_and_can_be_kept(live_server, applicant, settings):
+def test_an_inactive_session_is_warned_and_can_be_kept(live_service, applicant, settings):
     _browser_available()
     settings.SESSION_COOKIE_AGE = 6
     settings.SESSION_TIMEOUT_WARNING = 4
@@ -193,9 +193,9 @@ def test_an_inactive_session_is_warned_and_can_be_kept(live_server, applicant, s
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         context = browser.new_context()
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_service.url}])
         page = context.new_page()
-        page.goto(live_server.url + reverse("applications:start"))
+        page.goto(live_service.url + reverse("applications:start"))
         dialog = page.locator("#session-timeout-dialog")
         assert not dialog.is_visible()
 
