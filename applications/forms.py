@@ -209,7 +209,8 @@ class PhotosForm(forms.Form):
 
 
 def _faces(photo: CleanFile) -> face_match.Faces:
-    return face_match.find_faces(face_match.load_image(photo.content, max_side=settings.FACE_IMAGE_MAX_SIDE))
+    image = face_match.load_image(photo.content, max_side=settings.FACE_IMAGE_MAX_SIDE, max_pixels=settings.UPLOAD_MAX_PIXELS)
+    return face_match.find_faces(image.pixels)
 
 
 class EvidenceForm(forms.Form):

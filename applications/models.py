@@ -13,7 +13,9 @@ class State(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     IDENTITY_CHECKING = "identity_checking", "Checking identity"
+    IDENTITY_RETRY = "identity_retry", "New photos needed"
     IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
+    IDENTITY_OVERRIDE_PROPOSED = "identity_override_proposed", "Identity accepted, awaiting a second caseworker"
     READY_FOR_CASEWORK = "ready_for_casework", "With a caseworker"
     AWAITING_INFORMATION = "awaiting_information", "Waiting for information from you"
     GRANTED = "granted", "Granted"
@@ -24,6 +26,16 @@ class State(models.TextChoices):
 DECIDABLE_STATES = [State.READY_FOR_CASEWORK, State.IDENTITY_ADJUDICATION]
 FINAL_STATES = [State.GRANTED, State.REFUSED, State.WITHDRAWN]
 WITHDRAWABLE_STATES = [state for state in State if state not in FINAL_STATES]
+
+
+def _second_caseworker(application: "Application", user) -> bool:
+    """Four eyes: whoever proposed accepting an identity cannot be the one who confirms it."""
+    return user.has_perm("applications.confirm_identity_override") and user.pk != application.identity_override_proposed_by_id
+
+
+def _no_unresolved_duplicates(application: "Application") -> bool:
+    """Potential duplicate identities must be confirmed or dismissed first."""
+    return not application.duplicate_candidates.filter(resolved_at__isnull=True).exists()
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -43,12 +55,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    identity_override_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         permissions = [
             ("work_cases", "Can see the casework queue, open cases and request information"),
             ("decide_application", "Can grant or refuse an application"),
+            ("confirm_identity_override", "Can confirm another caseworker's acceptance of an identity"),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +106,49 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
+        source=[State.IDENTITY_CHECKING, State.IDENTITY_ADJUDICATION],
+        target=State.IDENTITY_RETRY,
+        permission="applications.work_cases",
+    )
+    def ask_for_new_photos(self) -> None:
+        pass
+
+    @transition(field=state, source=State.IDENTITY_RETRY, target=State.IDENTITY_CHECKING)
+    def retry_identity_check(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IDENTITY_ADJUDICATION,
+        target=State.IDENTITY_CHECKING,
+        permission="applications.work_cases",
+    )
+    def rerun_identity_check(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IDENTITY_ADJUDICATION,
+        target=State.IDENTITY_OVERRIDE_PROPOSED,
+        permission="applications.work_cases",
+    )
+    def propose_identity_override(self, *, by) -> None:
+        self.identity_override_proposed_by = by
+
+    @transition(
+        field=state, source=State.IDENTITY_OVERRIDE_PROPOSED, target=State.READY_FOR_CASEWORK, permission=_second_caseworker
+    )
+    def confirm_identity_override(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=State.IDENTITY_OVERRIDE_PROPOSED, target=State.IDENTITY_ADJUDICATION, permission=_second_caseworker
+    )
+    def reject_identity_override(self) -> None:
+        self.identity_override_proposed_by = None
+
+    @transition(
+        field=state,
         source=State.READY_FOR_CASEWORK,
         target=State.AWAITING_INFORMATION,
         permission="applications.work_cases",
@@ -106,6 +165,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=State.READY_FOR_CASEWORK,
         target=State.GRANTED,
         permission="applications.decide_application",
+        conditions=[_no_unresolved_duplicates],
     )
     def grant(self) -> None:
         self.decided_at = timezone.now()
@@ -188,6 +248,8 @@ class Document(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # When the file was deleted under the biometric retention rule (the row stays as a record).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at"]

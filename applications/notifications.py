@@ -11,6 +11,7 @@ SUBJECTS = {
     "submitted": "We have received your application {reference}",
     "information_requested": "We need more information for your application {reference}",
     "decided": "A decision has been made on your application {reference}",
+    "new_photos": "We need new photos for your application {reference}",
 }
 
 
@@ -20,6 +21,7 @@ def application_email_send(*, application_id: str, kind: str) -> None:
         "application": application,
         "status_url": settings.SERVICE_URL + reverse("applications:overview", args=[application.id]),
         "information_request": application.information_requests.first(),
+        "identity_check": application.identity_checks.first(),
     }
     send_mail(
         SUBJECTS[kind].format(reference=application.reference),

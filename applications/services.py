@@ -98,6 +98,16 @@ def application_add_photos(*, application: Application, passport_photo: CleanFil
         _delete_documents_on_commit(replaced)
 
 
+def application_retry_identity(*, application: Application, passport_photo: CleanFile, selfie: CleanFile, actor: User) -> None:
+    """New photos after a check asked for them: stored beside the earlier ones, and checked as the next attempt."""
+    with _storing_documents() as created:
+        locked = _lock(application, State.IDENTITY_RETRY, "New photos are not needed for this application now.")
+        created.append(_store(locked, DocumentKind.PASSPORT_PHOTO, passport_photo))
+        created.append(_store(locked, DocumentKind.SELFIE, selfie))
+        identity_check_start(application=locked, actor=actor, transition="retry_identity_check")
+    application.refresh_from_db()
+
+
 def application_add_evidence(*, application: Application, kind: EvidenceKind, file: CleanFile) -> Document:
     with _storing_documents() as created:
         _lock(application, State.DRAFT, NOT_A_DRAFT)

@@ -17,7 +17,7 @@ from applications.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from applications.models import WITHDRAWABLE_STATES, Application, Document
+from applications.models import WITHDRAWABLE_STATES, Application, Document, State
 from applications.routes import DocumentKind
 from applications.services import (
     application_add_evidence,
@@ -26,12 +26,14 @@ from applications.services import (
     application_ensure_draft,
     application_remove_evidence,
     application_respond,
+    application_retry_identity,
     application_save_answer,
     application_submit,
     application_withdraw,
 )
 from applications.workflow import WorkflowError
 from casework.letters import letter_pdf
+from identity.services import identity_attempts_left
 
 
 def _get_application_for_applicant(request: HttpRequest, application_id: UUID) -> Application:
@@ -41,7 +43,7 @@ def _get_application_for_applicant(request: HttpRequest, application_id: UUID) -
 
 def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
     """The applicant's own documents, or, for caseworkers, those of submitted applications."""
-    document = get_object_or_404(Document.objects.select_related("application"), id=document_id)
+    document = get_object_or_404(Document.objects.select_related("application"), id=document_id, purged_at__isnull=True)
     application = document.application
     is_owner = application.applicant_id == request.user.id
     is_case = application.submitted_at is not None and request.user.has_perm("applications.work_cases")
@@ -98,6 +100,8 @@ def application_overview(request: HttpRequest, application_id: UUID) -> HttpResp
         "information_request": selectors.open_information_request(application),
         "can_withdraw": application.state in WITHDRAWABLE_STATES,
         "letter": getattr(application, "letter", None),
+        "latest_check": application.identity_checks.first(),
+        "attempts_left": identity_attempts_left(application),
     }
     return render(request, "applications/status.html", context)
 
@@ -153,17 +157,24 @@ def application_question(request: HttpRequest, application_id: UUID, question_ke
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_photos(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    """The photos for a draft, or new photos when an identity check asked for them."""
     application = _get_application_for_applicant(request, application_id)
-    if response := _draft_only(request, application):
+    retrying = application.state == State.IDENTITY_RETRY
+    if not retrying and (response := _draft_only(request, application)):
         return response
     form = PhotosForm(request.POST, request.FILES) if request.method == "POST" else PhotosForm()
     if request.method == "POST" and form.is_valid():
         try:
-            application_add_photos(application=application, **form.cleaned_data)
+            if retrying:
+                application_retry_identity(application=application, actor=request.user, **form.cleaned_data)
+                messages.success(request, "Thank you: we are checking your new photos.")
+            else:
+                application_add_photos(application=application, **form.cleaned_data)
         except WorkflowError as error:
             messages.error(request, str(error))
         return redirect("applications:overview", application.id)
-    return render(request, "applications/photos.html", {"application": application, "form": form})
+    context = {"application": application, "form": form, "retrying": retrying, "check": application.identity_checks.first()}
+    return render(request, "applications/photos.html", context)
 
 
 @login_required

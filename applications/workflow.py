@@ -24,10 +24,15 @@ def application_transition(
     if there is one, so that the caller's other writes commit or roll back with it.
     """
     method = getattr(application, name)
-    if not can_proceed(method):
+    if not can_proceed(method, check_conditions=False):
         raise WorkflowError(
             f"This application is now “{application.get_state_display()}”, so that can no longer be done."
         )
+    if not can_proceed(method):
+        # A condition's docstring says, for the user, what must happen first.
+        conditions = method._django_fsm.get_transition(application.state).conditions
+        failed = next(condition for condition in conditions if not condition(application))
+        raise WorkflowError(failed.__doc__.strip())
     if actor is not None and not has_transition_perm(method, actor):
         raise WorkflowError("You do not have permission to do that.")
     from_state = application.state

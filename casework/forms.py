@@ -1,7 +1,8 @@
 from django import forms
 
 from applications.forms import DateField
-from casework.constants import Decision
+from casework.constants import Decision, IdentityAction
+from identity.models import DuplicateCandidate
 
 
 class DecisionForm(forms.Form):
@@ -44,4 +45,38 @@ class InformationRequestForm(forms.Form):
         rule="future",
         help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the date the applicant must reply by"},
+    )
+
+
+class IdentityActionForm(forms.Form):
+    action = forms.ChoiceField(
+        label="What do you want to do about the identity?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you want to do about the identity"},
+    )
+    identity_reason = forms.CharField(
+        label="Why",
+        help_text="Recorded in the case history.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why"},
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action, IdentityAction.LABELS[action]) for action in allowed]
+
+
+class DuplicateResolutionForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label="Is this the same person?",
+        choices=DuplicateCandidate.Resolution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is the same person"},
+    )
+    duplicate_reason = forms.CharField(
+        label="Reasons",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reasons"},
     )

@@ -1,24 +1,42 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from applications import tasks
 from applications.models import Application, InformationRequest
-from applications.workflow import application_transition
-from casework.constants import Decision
+from applications.workflow import WorkflowError, application_transition
+from casework.constants import Decision, IdentityAction
 from casework.letters import letter_render
 from casework.models import DecisionLetter
+from identity.models import DuplicateCandidate, IdentityCheck
+from identity.services import identity_attempts_left, identity_check_rerun
+
+
+def _available(application: Application, user: User) -> set[str]:
+    return {transition.name for transition in application.get_available_user_state_transitions(user)}
 
 
 def case_allowed_decisions(*, application: Application, user: User) -> list[str]:
     """The decisions this user may make on this application now."""
-    available = {transition.name for transition in application.get_available_user_state_transitions(user)}
+    available = _available(application, user)
     return [decision for decision, _ in Decision.CHOICES if decision in available]
 
 
 def case_can_request_information(*, application: Application, user: User) -> bool:
-    return any(t.name == "request_information" for t in application.get_available_user_state_transitions(user))
+    return "request_information" in _available(application, user)
+
+
+def case_allowed_identity_actions(*, application: Application, user: User) -> list[str]:
+    """The identity actions this user may take on this application now."""
+    available = _available(application, user)
+    allowed = [action for action in IdentityAction.TRANSITIONS if action in available]
+    if not identity_attempts_left(application):
+        allowed = [action for action in allowed if action != IdentityAction.NEW_PHOTOS]
+    if not application.identity_checks.filter(status=IdentityCheck.Status.ERROR).exists():
+        allowed = [action for action in allowed if action != IdentityAction.RERUN]
+    return allowed
 
 
 def case_decide(*, application: Application, actor: User, decision: str, reason: str) -> None:
@@ -35,3 +53,27 @@ def case_request_information(*, application: Application, actor: User, message: 
         application_transition(application, "request_information", actor=actor, reason=message)
         InformationRequest.objects.create(application=application, requested_by=actor, message=message, respond_by=respond_by)
         tasks.send_application_email.delay_on_commit(str(application.id), "information_requested")
+
+
+def case_identity_action(*, application: Application, actor: User, action: str, reason: str) -> None:
+    """Adjudicate an identity a check could not confirm (see IdentityAction)."""
+    if action not in case_allowed_identity_actions(application=application, user=actor):
+        raise WorkflowError("That cannot be done on this application now.")
+    with transaction.atomic():
+        if action == IdentityAction.RERUN:
+            check = application.identity_checks.filter(status=IdentityCheck.Status.ERROR).first()
+            identity_check_rerun(check=check, actor=actor)
+            return
+        extra = {"by": actor} if action == IdentityAction.PROPOSE_OVERRIDE else {}
+        application_transition(application, action, actor=actor, reason=reason, **extra)
+        if action == IdentityAction.NEW_PHOTOS:
+            tasks.send_application_email.delay_on_commit(str(application.id), "new_photos")
+
+
+def case_resolve_duplicate(*, candidate: DuplicateCandidate, actor: User, resolution: str, reason: str) -> None:
+    """Confirm or dismiss a potential duplicate identity. Resolving one twice changes nothing."""
+    updated = DuplicateCandidate.objects.filter(id=candidate.id, resolved_at__isnull=True).update(
+        resolution=resolution, reason=reason, resolved_by=actor, resolved_at=timezone.now()
+    )
+    if not updated:
+        raise WorkflowError("This potential duplicate has already been resolved.")

@@ -215,13 +215,41 @@ UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 # refused from its Content-Length before its body is read (the CSRF check reads it).
 REQUEST_MAX_BYTES = 2 * UPLOAD_MAX_BYTES + 1024 * 1024
 
-# Face matching (identity/face_match.py). 0.6 is face_recognition's own
-# tolerance; on the test images it separates same-person pairs (0.04 to 0.37)
-# from different people (0.63 and up).
-FACE_MATCH_THRESHOLD = env_float("FACE_MATCH_THRESHOLD", 0.6)
+# Face matching (identity/face_match.py). Encodings at most the pass threshold
+# apart are the same person; more than the fail threshold apart are not; a person
+# decides in between. 0.6 is face_recognition's own tolerance; on the test images
+# same-person pairs measure 0.04 to 0.37 and different people 0.63 and up.
+FACE_MATCH_PASS_THRESHOLD = env_float("FACE_MATCH_PASS_THRESHOLD", 0.5)
+FACE_MATCH_FAIL_THRESHOLD = env_float("FACE_MATCH_FAIL_THRESHOLD", 0.6)
+# A new selfie this close to another application's enrolled face is flagged as a
+# potential duplicate identity.
+DUPLICATE_MATCH_THRESHOLD = env_float("DUPLICATE_MATCH_THRESHOLD", 0.5)
 # Images are scaled down to this long side before detection: detection cost grows
 # with the pixel count, and a face in a passport photo or a selfie stays large enough.
 FACE_IMAGE_MAX_SIDE = env_int("FACE_IMAGE_MAX_SIDE", 800)
+# Image quality, per image. Eye distances are in the photo's own pixels: ISO/IEC
+# 19794-5 asks 85 px for enrolment photos; a verification selfie is held to 60 and
+# the portrait printed on a passport page, a small part of a larger photo, to 30.
+# Brightness is the face's mean grey level (0-255); sharpness is the variance of
+# the Laplacian relative to the face's contrast (sharp test faces 7.5 and up,
+# blurred ones 1.1 and below; see face_match.sharpness).
+IDENTITY_QUALITY = {
+    "passport": {"min_side": 300, "min_eye_distance": 30, "min_brightness": 50, "max_brightness": 225, "min_sharpness": 2.5},
+    "selfie": {"min_side": 300, "min_eye_distance": env_int("SELFIE_MIN_EYE_DISTANCE", 60),
+               "min_brightness": 50, "max_brightness": 225, "min_sharpness": 2.5},
+}
+IDENTITY_MAX_ATTEMPTS = env_int("IDENTITY_MAX_ATTEMPTS", 3)
+# The sweeper puts a check back on the queue when it has waited this long, or has
+# been running for longer than the task's hard time limit, at most this many times.
+IDENTITY_CHECK_PENDING_TIMEOUT = env_int("IDENTITY_CHECK_PENDING_TIMEOUT", 300)
+IDENTITY_CHECK_MAX_SWEEPS = env_int("IDENTITY_CHECK_MAX_SWEEPS", 3)
+# Face images and encodings are deleted this many days after a decision or withdrawal.
+BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
+
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-identity-checks": {"task": "identity.sweep_stuck_checks", "schedule": 60.0},
+    "purge-biometrics": {"task": "identity.purge_biometrics", "schedule": 3600.0},
+}
 
 LOGGING = {
     "version": 1,

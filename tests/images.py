@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import skimage
-from PIL import Image, ImageEnhance
+from PIL import Image, ImageEnhance, ImageFilter
 
 ASTRONAUT = Path(skimage.__file__).parent / "data" / "astronaut.png"
 GRACE_HOPPER = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / "grace_hopper.jpg"
@@ -34,10 +34,30 @@ def astronaut_passport() -> bytes:
     return encode(_open(ASTRONAUT), quality=85)
 
 
+def _astronaut_face() -> Image.Image:
+    """The astronaut's head and shoulders at a selfie's size (about 85 px between the eyes)."""
+    return _open(ASTRONAUT).crop((100, 20, 400, 330)).resize((600, 620), Image.Resampling.LANCZOS)
+
+
 def astronaut_selfie() -> bytes:
-    """The same person, cropped, slightly rotated, darker and more compressed."""
-    image = _open(ASTRONAUT).crop((100, 20, 400, 330)).rotate(4, fillcolor=(120, 120, 120))
+    """The same person as astronaut_passport, cropped, slightly rotated, darker and more compressed."""
+    image = _astronaut_face().rotate(4, fillcolor=(120, 120, 120))
     return encode(ImageEnhance.Brightness(image).enhance(0.85), quality=60)
+
+
+def dark_selfie() -> bytes:
+    return encode(ImageEnhance.Brightness(_astronaut_face()).enhance(0.2), quality=85)
+
+
+def blurred_selfie() -> bytes:
+    return encode(_astronaut_face().filter(ImageFilter.GaussianBlur(3)), quality=85)
+
+
+def tiny_face_selfie() -> bytes:
+    """A large photo in which the face is small: about 20 px between the eyes."""
+    canvas = Image.new("RGB", (900, 700), (170, 180, 190))
+    canvas.paste(_open(ASTRONAUT).crop((100, 20, 400, 330)).resize((140, 145)), (380, 280))
+    return encode(canvas, quality=90)
 
 
 def hopper_selfie() -> bytes:

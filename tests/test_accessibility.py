@@ -22,7 +22,7 @@ from applications.models import Application
 from applications.services import application_submit
 from casework.services import case_decide, case_request_information
 from identity.services import identity_check_run
-from tests.conftest import signed_in
+from tests import images
 from tests.factories import draft_application
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,11 @@ def _build_pages(applicant, caseworker):
     awaiting.refresh_from_db()
     case_request_information(application=awaiting, actor=caseworker, message="Send payslips.",
                              respond_by=timezone.localdate() + datetime.timedelta(days=10))
-    decided = application_submit(application=draft_application(applicant, route="student"), actor=applicant)
+    # Another face, or the same face under two applications would be flagged as a potential duplicate.
+    decided = application_submit(
+        application=draft_application(applicant, route="student", passport=images.hopper_passport(), selfie=images.hopper_selfie()),
+        actor=applicant,
+    )
     identity_check_run(check_id=decided.identity_checks.get().id)
     decided.refresh_from_db()
     case_decide(application=decided, actor=caseworker, decision="grant", reason="Meets the rules.")

@@ -4,7 +4,7 @@ from django.db import migrations
 # migrations must not change meaning when the code moves on.
 ROLES = {
     "Caseworker": ["work_cases", "decide_application"],
-    "Senior caseworker": ["work_cases", "decide_application"],
+    "Senior caseworker": ["work_cases", "decide_application", "confirm_identity_override"],
 }
 
 

@@ -1,36 +1,66 @@
+import numpy as np
 import pytest
+from django.conf import settings
 
 from identity import face_match
-from identity.face_match import Reason
+from identity.face_match import NO_MATCH, POSSIBLE_MATCH, Problem, QualityLimits, Thresholds
 from tests import images
 
-THRESHOLD = 0.6
+THRESHOLDS = Thresholds(pass_at=0.5, fail_above=0.6)
 
 
-def _load(data: bytes):
-    return face_match.load_image(data, max_side=800)
+def _load(data: bytes) -> face_match.LoadedImage:
+    return face_match.load_image(data, max_side=800, max_pixels=40_000_000)
 
 
-def test_same_person_matches_across_crop_rotation_and_lighting():
-    result = face_match.match(_load(images.astronaut_passport()), _load(images.astronaut_selfie()), threshold=THRESHOLD)
+def _match(passport: bytes, selfie: bytes, thresholds: Thresholds = THRESHOLDS) -> face_match.MatchResult:
+    limits = {name: QualityLimits(**values) for name, values in settings.IDENTITY_QUALITY.items()}
+    return face_match.match(
+        _load(passport), _load(selfie), thresholds=thresholds, passport_limits=limits["passport"], selfie_limits=limits["selfie"]
+    )
 
-    assert result.passed
+
+def test_same_person_passes_across_crop_rotation_and_lighting():
+    result = _match(images.astronaut_passport(), images.astronaut_selfie())
+
+    assert result.outcome == "passed"
     assert result.distance < 0.35
     assert result.reasons == []
     assert result.evidence["passport"]["detections"] == 2
-    assert result.evidence["timings_ms"]["encode_compare"] >= 0
+    assert result.evidence["selfie"]["eye_distance_px"] > 80
+    assert result.selfie_encoding.shape == (128,)
 
 
-def test_different_people_do_not_match():
-    result = face_match.match(_load(images.astronaut_passport()), _load(images.hopper_selfie()), threshold=THRESHOLD)
+def test_different_people_fail_with_no_match():
+    result = _match(images.astronaut_passport(), images.hopper_selfie())
 
-    assert not result.passed
-    assert result.distance > THRESHOLD
-    assert result.reasons == [Reason.NO_MATCH]
+    assert result.outcome == "failed"
+    assert result.distance > 0.6
+    assert result.reasons == [NO_MATCH]
+    assert not result.quality_failed
+
+
+def test_a_distance_between_the_thresholds_is_referred_to_a_person():
+    distance = _match(images.astronaut_passport(), images.astronaut_selfie()).distance
+
+    result = _match(images.astronaut_passport(), images.astronaut_selfie(), Thresholds(pass_at=distance - 0.01, fail_above=distance + 0.01))
+
+    assert result.outcome == "referred"
+    assert result.reasons == [POSSIBLE_MATCH]
+
+
+def test_the_encoding_is_face_recognitions_own():
+    recognition = face_match.face_recognition_module()
+    pixels = _load(images.hopper_selfie()).pixels
+    ours = face_match.analyse(_load(images.hopper_selfie()), limits=QualityLimits(0, 0, 0, 255, 0), single_face=True).encoding
+
+    theirs = recognition.face_encodings(pixels, recognition.face_locations(pixels, 1))[0]
+
+    assert np.linalg.norm(ours - theirs) < 0.02
 
 
 def test_passport_portrait_is_the_most_confident_detection_not_the_badge_beside_it():
-    faces = face_match.find_faces(_load(images.astronaut_passport()))
+    faces = face_match.find_faces(_load(images.astronaut_passport()).pixels)
 
     assert faces.detections == 2
     assert faces.others == 0
@@ -38,32 +68,57 @@ def test_passport_portrait_is_the_most_confident_detection_not_the_badge_beside_
     assert faces.subject.top < 150 and faces.subject.left > 150
 
 
-def test_no_face_in_selfie_is_an_outcome_with_a_reason():
-    result = face_match.match(_load(images.astronaut_passport()), _load(images.no_face()), threshold=THRESHOLD)
+@pytest.mark.parametrize(
+    ("selfie", "reason"),
+    [
+        (images.no_face, f"selfie.{Problem.NO_FACE}"),
+        (images.two_faces, f"selfie.{Problem.MULTIPLE_FACES}"),
+        (images.tiny_face_selfie, f"selfie.{Problem.FACE_TOO_SMALL}"),
+        (images.dark_selfie, f"selfie.{Problem.TOO_DARK}"),
+        (images.blurred_selfie, f"selfie.{Problem.BLURRED}"),
+    ],
+    ids=["no-face", "two-faces", "tiny-face", "dark", "blurred"],
+)
+def test_a_poor_selfie_fails_on_quality_with_a_reason_and_guidance(selfie, reason):
+    result = _match(images.astronaut_passport(), selfie())
 
-    assert not result.passed
+    assert result.outcome == "failed"
+    assert result.reasons == [reason]
+    assert result.quality_failed
     assert result.distance is None
-    assert result.reasons == [Reason.NO_FACE_SELFIE]
+    guidance = face_match.reason_text(reason)
+    assert "the photo of your face" in guidance.lower() and guidance != reason
 
 
-def test_no_face_on_passport_is_reported():
-    result = face_match.match(_load(images.no_face()), _load(images.astronaut_selfie()), threshold=THRESHOLD)
+def test_no_face_on_the_passport_is_reported_for_the_passport():
+    result = _match(images.no_face(), images.astronaut_selfie())
 
-    assert result.reasons == [Reason.NO_FACE_PASSPORT]
-
-
-def test_two_faces_in_selfie_is_refused():
-    result = face_match.match(_load(images.astronaut_passport()), _load(images.two_faces()), threshold=THRESHOLD)
-
-    assert not result.passed
-    assert result.reasons == [Reason.MULTIPLE_FACES_SELFIE]
+    assert result.reasons == [f"passport.{Problem.NO_FACE}"]
 
 
-@pytest.mark.parametrize("max_side", [200, 400])
-def test_images_are_scaled_down_before_detection(max_side):
-    pixels = face_match.load_image(images.hopper_passport(), max_side=max_side)
+def test_an_image_too_small_to_judge_is_reported_before_detection():
+    small = images.encode(images._open(images.GRACE_HOPPER).resize((200, 234)))
 
-    assert max(pixels.shape[:2]) == max_side
+    result = _match(images.astronaut_passport(), small)
+
+    assert result.reasons == [f"selfie.{Problem.IMAGE_TOO_SMALL}"]
+
+
+def test_measurements_are_in_the_photos_own_pixels():
+    large = images.encode(images._open(images.GRACE_HOPPER).resize((1600, 1875)))
+
+    scaled = _load(large)
+    analysis = face_match.analyse(scaled, limits=QualityLimits(0, 0, 0, 255, 0), single_face=True)
+
+    assert max(scaled.pixels.shape[:2]) == 800
+    # About 85 px between the eyes at 512 px wide: about 265 px at 1,600.
+    assert 230 < analysis.measurements["eye_distance_px"] < 300
+
+
+@pytest.mark.parametrize("data", [images.truncated_jpeg(), images.text(), images.decompression_bomb(8_000)], ids=["corrupt", "not-an-image", "bomb"])
+def test_an_image_that_cannot_be_decoded_is_refused(data):
+    with pytest.raises(ValueError):
+        _load(data)
 
 
 def test_loading_the_matcher_leaves_truncated_images_refused():

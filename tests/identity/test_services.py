@@ -36,7 +36,7 @@ def test_matching_photos_pass_and_send_the_case_to_casework(applicant):
     check.refresh_from_db()
     application.refresh_from_db()
     assert check.status == IdentityCheck.Status.PASSED
-    assert check.distance < check.threshold == 0.6
+    assert check.distance < check.pass_threshold == 0.5
     assert application.state == State.READY_FOR_CASEWORK
     event = application.events.last()
     assert (event.transition, event.actor) == ("pass_identity", None)
