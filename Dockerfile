@@ -24,7 +24,7 @@ RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
 
 COPY --from=assets /build/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 COPY . .
-RUN SECRET_KEY=collectstatic-only CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY=collectstatic-only SERVICE_URL=https://build.invalid CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 10001 --home-dir /app app \
     && mkdir -p /app/var \

@@ -1,6 +1,8 @@
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
-from axes.handlers.database import AxesDatabaseHandler
 
 
 class AccountAndAddressHandler(AxesDatabaseHandler):
@@ -19,3 +21,10 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
             for attempts in self.get_user_attempts(request, credentials)
         )
         return max(by_account, by_address * settings.AXES_FAILURE_LIMIT // settings.AXES_ADDRESS_FAILURE_LIMIT)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """On a successful sign-in, forget the account's failures, not the address's:
+        otherwise someone guessing other accounts could clear their count by signing in to their own.
+        """
+        deleted, _ = AccessAttempt.objects.filter(username=get_client_username(request, credentials)).delete()
+        return deleted

@@ -1,12 +1,14 @@
+import uuid
+
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import tasks
+from accounts.mail import send_once
 from accounts.models import User
 
 _CONFIRM_SALT = "accounts.confirm-email"
@@ -21,7 +23,7 @@ class ConfirmationLinkError(Exception):
 def user_register(*, email: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=password)
-        tasks.send_email_confirmation.delay_on_commit(user.id)
+        email_confirmation_resend(user=user)
     return user
 
 
@@ -30,18 +32,19 @@ def email_confirmation_token(user: User) -> str:
     return signing.dumps({"user": user.id, "email": user.email}, salt=_CONFIRM_SALT)
 
 
-def email_confirmation_send(*, user_id: int) -> None:
+def email_confirmation_send(*, user_id: int, key: str) -> None:
     user = User.objects.get(id=user_id)
     if user.email_confirmed_at:
         return
     link = settings.SERVICE_URL + reverse("accounts:confirm-email", args=[email_confirmation_token(user)])
     hours = settings.EMAIL_CONFIRMATION_MAX_AGE // 3600
     body = render_to_string("accounts/emails/confirm_email.txt", {"link": link, "hours": hours})
-    send_mail("Confirm your email address", body, None, [user.email])
+    send_once(key=key, subject="Confirm your email address", body=body, to=[user.email])
 
 
 def email_confirmation_resend(*, user: User) -> None:
-    transaction.on_commit(lambda: tasks.send_email_confirmation.delay(user.id))
+    """Queue a confirmation email after commit; each request for one is its own email."""
+    tasks.send_email_confirmation.delay_on_commit(user.id, f"confirm-email:{user.id}:{uuid.uuid4()}")
 
 
 def user_confirm_email(*, token: str) -> User:

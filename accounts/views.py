@@ -1,4 +1,5 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -81,7 +82,14 @@ class NewPasswordForm(SetPasswordForm):
         return user
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+class PasswordResetView(auth_views.PasswordResetView):
+    @property
+    def extra_email_context(self):
+        # The service's own address, not whatever Host header the request came with.
+        return {"service_url": settings.SERVICE_URL}
+
+
+password_reset = PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     form_class=EmailPasswordResetForm,
     email_template_name="accounts/emails/password_reset.txt",

@@ -59,11 +59,13 @@ class DateField(forms.MultiValueField):
             raise ValidationError(f"{name} must include a {' and a '.join(missing)}", code="incomplete")
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise ValidationError(f"{name} must be a real date, like 27 3 1990", code="invalid")
+        today = timezone.localdate()
         try:
             date = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
-        today = timezone.localdate()
+        if not 1900 <= date.year <= today.year + 100:
+            raise ValidationError(f"{name} must be between 1900 and {today.year + 100}", code="out_of_range")
         if self.rule == "past" and date >= today:
             raise ValidationError(f"{name} must be in the past", code="not_past")
         if self.rule == "future" and date <= today:

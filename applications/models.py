@@ -1,4 +1,3 @@
-import datetime
 import uuid
 
 from django.conf import settings
@@ -6,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from applications.routes import ROUTE_CHOICES, ROUTES, Route, document_label
+from applications.routes import ROUTES, Route, document_label
 
 
 class State(models.TextChoices):
@@ -48,7 +47,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
-    route = models.CharField(max_length=32, choices=ROUTE_CHOICES)
+    # One of routes.ROUTES; not a choices field, so that adding a route needs no migration.
+    route = models.CharField(max_length=32)
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     reference = models.CharField(max_length=14, unique=True, null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
@@ -81,11 +81,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(str(self.answers.get(key, "")) for key in ("given_names", "family_name")).strip()
-
-    @property
-    def date_of_birth(self) -> datetime.date | None:
-        value = self.answers.get("date_of_birth")
-        return datetime.date.fromisoformat(value) if value else None
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self, *, reference: str) -> None:
@@ -225,8 +220,7 @@ class InformationRequest(models.Model):
 
 def _document_path(document: "Document", filename: str) -> str:
     # Random names: nothing about the applicant or the original file name is on disk.
-    extension = "pdf" if document.content_type == "application/pdf" else "jpg"
-    return f"documents/{uuid.uuid4().hex}.{extension}"
+    return f"documents/{uuid.uuid4().hex}.{document.extension}"
 
 
 class Document(models.Model):
@@ -256,6 +250,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.application}"
+
+    @property
+    def extension(self) -> str:
+        """Uploads are stored as PDFs as they came, or as JPEGs made from any image."""
+        return "pdf" if self.content_type == "application/pdf" else "jpg"
 
     @property
     def label(self) -> str:

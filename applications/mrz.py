@@ -7,21 +7,50 @@ number, date of birth, expiry date and personal number with their check digits.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 LINE_LENGTH = 44
 _WEIGHTS = (7, 3, 1)
 _ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
+# ICAO codes that are not ISO 3166 alpha-3: Germany writes "D".
+ICAO_TO_ISO = {"D": "DEU"}
+# ICAO 9303 part 3's transliterations that are more than dropping an accent.
+# Ä, Ö and Ü may also be written A, O and U, so both spellings are accepted.
+_EXPANSIONS = {"Ä": "AE", "Æ": "AE", "Å": "AA", "Ö": "OE", "Ø": "OE", "Œ": "OE", "Ü": "UE", "ß": "SS", "Þ": "TH", "Ð": "D", "Ĳ": "IJ"}
+_NAME_FIELD = LINE_LENGTH - 5
 
 
 class MRZError(ValueError):
     """The lines are not a valid passport MRZ; the message says what is wrong, for the applicant."""
 
 
+def _transliterate(text: str, expansions: dict[str, str]) -> str:
+    text = text.upper().replace("'", "").replace("’", "")
+    text = "".join(expansions.get(char, char) for char in text)
+    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return "".join(char if "A" <= char <= "Z" else " " for char in text)
+
+
+def name_fields(family_name: str, given_names: str) -> set[str]:
+    """The ways a passport may write these names in its 39-character name field.
+
+    Spaces and hyphens become fillers, apostrophes are dropped, accents too, and
+    the field is cut at 39 characters, as ICAO 9303 does.
+    """
+    spellings = set()
+    for expansions in (_EXPANSIONS, {}):
+        family, given = (" ".join(_transliterate(part, expansions).split()) for part in (family_name, given_names))
+        field = f"{family}<<{given}".replace(" ", "<") if given else family.replace(" ", "<")
+        spellings.add(field[:_NAME_FIELD].rstrip("<"))
+    return spellings
+
+
 @dataclass(frozen=True)
 class PassportMRZ:
     document_type: str
     issuing_country: str
+    name_field: str
     family_name: str
     given_names: str
     document_number: str
@@ -89,14 +118,15 @@ def parse(text: str, *, today: datetime.date | None = None) -> PassportMRZ:
     names = first[5:].split("<<", 1)
     return PassportMRZ(
         document_type=first[0:2].rstrip("<"),
-        issuing_country=first[2:5].rstrip("<"),
+        issuing_country=ICAO_TO_ISO.get(first[2:5].rstrip("<"), first[2:5].rstrip("<")),
+        name_field=first[5:].rstrip("<"),
         family_name=names[0].replace("<", " ").strip(),
         given_names=(names[1] if len(names) > 1 else "").replace("<", " ").strip(),
         document_number=second[0:9].rstrip("<"),
-        nationality=second[10:13].rstrip("<"),
+        nationality=ICAO_TO_ISO.get(second[10:13].rstrip("<"), second[10:13].rstrip("<")),
         # Nobody is born in the future: a two-digit birth year after this year is in the 1900s.
         date_of_birth=_date(second[13:19], field="date of birth", century_cut=today.year % 100),
-        sex=second[20],
+        sex="X" if second[20] == "<" else second[20],
         # Passports last at most ten years or so: expiry years are in this century.
         expiry_date=_date(second[21:27], field="expiry date", century_cut=99),
     )

@@ -1,10 +1,10 @@
 """Emails to applicants about their application, sent by a Celery task after the change commits."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.mail import send_once
 from applications.models import Application
 
 SUBJECTS = {
@@ -15,7 +15,8 @@ SUBJECTS = {
 }
 
 
-def application_email_send(*, application_id: str, kind: str) -> None:
+def application_email_send(*, application_id: str, kind: str, event_id: int) -> None:
+    """Send the email for the event that caused it, once (see accounts.mail.send_once)."""
     application = Application.objects.select_related("applicant").get(id=application_id)
     context = {
         "application": application,
@@ -23,9 +24,9 @@ def application_email_send(*, application_id: str, kind: str) -> None:
         "information_request": application.information_requests.first(),
         "identity_check": application.identity_checks.first(),
     }
-    send_mail(
-        SUBJECTS[kind].format(reference=application.reference),
-        render_to_string(f"applications/emails/{kind}.txt", context),
-        None,
-        [application.applicant.email],
+    send_once(
+        key=f"application-email:{kind}:{event_id}",
+        subject=SUBJECTS[kind].format(reference=application.reference),
+        body=render_to_string(f"applications/emails/{kind}.txt", context),
+        to=[application.applicant.email],
     )

@@ -149,11 +149,14 @@ def _mrz_matches_answers(value: object, answers: Answers) -> str | None:
         "nationality": (zone.nationality, answers.get("nationality")),
         "date of birth": (zone.date_of_birth.isoformat(), answers.get("date_of_birth")),
         "expiry date": (zone.expiry_date.isoformat(), answers.get("passport_expiry_date")),
-        "family name": (zone.family_name, str(answers.get("family_name", "")).upper().replace("-", " ") or None),
+        "sex": (zone.sex, answers.get("sex")),
     }
     for name, (in_zone, entered) in typed.items():
         if entered is not None and in_zone != entered:
             return f"The {name} in the machine-readable zone does not match the {name} you entered"
+    family, given = answers.get("family_name"), answers.get("given_names")
+    if family is not None and zone.name_field not in mrz.name_fields(str(family), str(given or "")):
+        return "The name in the machine-readable zone does not match the names you entered"
     return None
 
 

@@ -21,6 +21,24 @@ def question_url(application: Application, question: Question, *, change: bool =
     return f"{url}?change=1" if change else url
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    question: Question
+    value: str
+    change_url: str
+
+
+def answer_sections(application: Application) -> list[tuple[Section, list[AnswerRow]]]:
+    """Every section's questions with the answer as shown to people, and where to change it."""
+    return [
+        (section, [
+            AnswerRow(question, question.display(application.answers.get(question.key)), question_url(application, question, change=True))
+            for question in section.questions
+        ])
+        for section in application.route_details.sections
+    ]
+
+
 def question_problem(application: Application, question: Question) -> str | None:
     value = application.answers.get(question.key)
     if value in (None, ""):

@@ -137,9 +137,9 @@ def application_submit(*, application: Application, actor: User) -> Application:
             if problems := application_problems(locked):
                 count = "is a problem" if len(problems) == 1 else f"are {len(problems)} problems"
                 raise WorkflowError(f"There {count} to fix before you submit.")
-            application_transition(locked, "submit", actor=actor, reference=reference.generate())
+            event = application_transition(locked, "submit", actor=actor, reference=reference.generate())
             identity_check_start(application=locked, actor=actor)
-            tasks.send_application_email.delay_on_commit(str(locked.id), "submitted")
+            tasks.send_application_email.delay_on_commit(str(locked.id), "submitted", event.id)
     except WorkflowError:
         # Another request submitted it first; that submission is the one.
         current = Application.objects.get(id=application.id)

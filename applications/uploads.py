@@ -84,7 +84,11 @@ def _clean_image(upload: UploadedFile, image_format: str, *, label: str, name: s
         image = ImageOps.exif_transpose(image).convert("RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
-    except (OSError, SyntaxError, ValueError):
+    except ValidationError:
+        raise
+    except Exception:
+        # Pillow raises many kinds of error on malformed files (a TypeError for some
+        # broken EXIF blocks, for one): whatever it is, the file cannot be used.
         raise ValidationError(
             f"{label} could not be read: the file is damaged or incomplete. Upload it again", code="corrupt"
         ) from None

@@ -52,6 +52,13 @@ def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
     return document
 
 
+def _uuid_or_404(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def _draft_only(request: HttpRequest, application: Application) -> HttpResponse | None:
     try:
         application_ensure_draft(application)
@@ -191,7 +198,7 @@ def application_evidence(request: HttpRequest, application_id: UUID, kind_key: s
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                document = get_object_or_404(documents, id=request.POST["remove"])
+                document = get_object_or_404(documents, id=_uuid_or_404(request.POST["remove"]))
                 application_remove_evidence(application=application, document=document)
                 messages.success(request, f"{document.original_name} removed.")
                 return redirect("applications:evidence", application.id, kind.key)
@@ -211,9 +218,11 @@ def application_evidence(request: HttpRequest, application_id: UUID, kind_key: s
 @require_http_methods(["GET", "POST"])
 def application_check_and_submit(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_application_for_applicant(request, application_id)
-    if not application.is_draft:
+    if application.submitted_at:
         # A replayed or double-clicked submission lands on the confirmation of the first.
         return redirect("applications:confirmation", application.id)
+    if response := _draft_only(request, application):
+        return response
     form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,20 +232,10 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
             return redirect("applications:check-answers", application.id)
         return redirect("applications:confirmation", application.id)
     route = application.route_details
-    sections = [
-        (
-            section,
-            [
-                (question, question.display(application.answers.get(question.key)), selectors.question_url(application, question, change=True))
-                for question in section.questions
-            ],
-        )
-        for section in route.sections
-    ]
     context = {
         "application": application,
         "form": form,
-        "sections": sections,
+        "sections": selectors.answer_sections(application),
         "evidence": [(kind, application.documents.filter(kind=kind.key)) for kind in route.evidence],
         "photos": application.documents.filter(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
         "problems": selectors.application_problems(application),
@@ -247,7 +246,7 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
 @login_required
 def application_confirmation(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_application_for_applicant(request, application_id)
-    if application.is_draft:
+    if not application.submitted_at:
         return redirect("applications:overview", application.id)
     return render(request, "applications/confirmation.html", {"application": application})
 
@@ -329,7 +328,6 @@ def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     # Photos are shown in pages; anything else (PDFs) is downloaded, never run in ours.
     disposition = "inline" if document.content_type.startswith("image/") else "attachment"
-    extension = "pdf" if document.content_type == "application/pdf" else "jpg"
-    response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{extension}"'
+    response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{document.extension}"'
     response["Cache-Control"] = "private, no-store"
     return response

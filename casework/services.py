@@ -41,18 +41,18 @@ def case_allowed_identity_actions(*, application: Application, user: User) -> li
 
 def case_decide(*, application: Application, actor: User, decision: str, reason: str) -> None:
     with transaction.atomic():
-        application_transition(application, decision, actor=actor, reason=reason)
+        event = application_transition(application, decision, actor=actor, reason=reason)
         template, body = letter_render(application=application, outcome=decision, reason=reason)
         DecisionLetter.objects.create(application=application, outcome=decision, template=template, body=body, decided_by=actor)
-        tasks.send_application_email.delay_on_commit(str(application.id), "decided")
+        tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
 
 
 def case_request_information(*, application: Application, actor: User, message: str, respond_by: datetime.date) -> None:
     """Ask the applicant for more information; the service standard clock stops until they answer."""
     with transaction.atomic():
-        application_transition(application, "request_information", actor=actor, reason=message)
+        event = application_transition(application, "request_information", actor=actor, reason=message)
         InformationRequest.objects.create(application=application, requested_by=actor, message=message, respond_by=respond_by)
-        tasks.send_application_email.delay_on_commit(str(application.id), "information_requested")
+        tasks.send_application_email.delay_on_commit(str(application.id), "information_requested", event.id)
 
 
 def case_identity_action(*, application: Application, actor: User, action: str, reason: str) -> None:
@@ -65,9 +65,9 @@ def case_identity_action(*, application: Application, actor: User, action: str, 
             identity_check_rerun(check=check, actor=actor)
             return
         extra = {"by": actor} if action == IdentityAction.PROPOSE_OVERRIDE else {}
-        application_transition(application, action, actor=actor, reason=reason, **extra)
+        event = application_transition(application, action, actor=actor, reason=reason, **extra)
         if action == IdentityAction.NEW_PHOTOS:
-            tasks.send_application_email.delay_on_commit(str(application.id), "new_photos")
+            tasks.send_application_email.delay_on_commit(str(application.id), "new_photos", event.id)
 
 
 def case_resolve_duplicate(*, candidate: DuplicateCandidate, actor: User, resolution: str, reason: str) -> None:

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
-from applications.selectors import application_clock, application_timeline
+from applications.routes import DocumentKind
+from applications.selectors import answer_sections, application_clock, application_timeline
 from applications.workflow import WorkflowError
 from casework.forms import DecisionForm, DuplicateResolutionForm, IdentityActionForm, InformationRequestForm
 from casework.selectors import case_queue
@@ -51,14 +52,10 @@ def _case_page(
     identity_form: IdentityActionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    route = application.route_details
     context = {
         "application": application,
-        "answers": [
-            (section.title, [(q.summary, q.display(application.answers.get(q.key))) for q in section.questions])
-            for section in route.sections
-        ],
-        "documents": application.documents.exclude(kind__in=["passport_photo", "selfie"]),
+        "answers": answer_sections(application),
+        "documents": application.documents.exclude(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
         "checks": application.identity_checks.select_related("passport_photo", "selfie").prefetch_related("runs"),
         "duplicates": application.duplicate_candidates.select_related("candidate", "resolved_by"),
         "biometric_purge": getattr(application, "biometric_purge", None),

@@ -151,7 +151,7 @@ STORAGES = {
 }
 
 # The address of this service as users reach it, for links in emails.
-SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000" if DEBUG else None).rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -211,9 +211,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An image's pixel count is checked from its header before it is decoded, so a
 # small file that would expand to gigabytes (a decompression bomb) is refused.
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
-# A whole request may carry two files at the cap plus form fields. A larger one is
-# refused from its Content-Length before its body is read (the CSRF check reads it).
-REQUEST_MAX_BYTES = 2 * UPLOAD_MAX_BYTES + 1024 * 1024
+# A whole request may carry three files at the cap (a reply to a request for
+# information) plus form fields. A larger one is refused from its Content-Length
+# before its body is read (the CSRF check reads it).
+REQUEST_MAX_BYTES = 3 * UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Face matching (identity/face_match.py). Encodings at most the pass threshold
 # apart are the same person; more than the fail threshold apart are not; a person

@@ -165,8 +165,11 @@ def load_image(data: bytes, *, max_side: int, max_pixels: int) -> LoadedImage:
         if image.width * image.height > max_pixels:
             raise ValueError(f"{image.width} x {image.height} pixels is more than {max_pixels}")
         image = ImageOps.exif_transpose(image).convert("RGB")
-    except (OSError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError(str(error)) from None
+    except ValueError:
+        raise
+    except Exception as error:
+        # Whatever Pillow raises on a malformed file (see applications.uploads).
+        raise ValueError(f"{type(error).__name__}: {error}") from None
     original_size = image.size
     image.thumbnail((max_side, max_side))
     return LoadedImage(np.asarray(image), original_size[0] / image.width, original_size)

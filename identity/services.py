@@ -154,9 +154,9 @@ def _record(check: IdentityCheck, run: IdentityCheckRun, *, result: face_match.M
         application = Application.objects.get(id=check.application_id)
         if application.state == State.IDENTITY_CHECKING:
             transition, reason = _next_step(check, result)
-            application_transition(application, transition, actor=None, reason=reason)
+            event = application_transition(application, transition, actor=None, reason=reason)
             if transition == "ask_for_new_photos":
-                application_tasks.send_application_email.delay_on_commit(str(application.id), "new_photos")
+                application_tasks.send_application_email.delay_on_commit(str(application.id), "new_photos", event.id)
 
 
 def _next_step(check: IdentityCheck, result: face_match.MatchResult | None) -> tuple[str, str]:

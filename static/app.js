@@ -24,8 +24,9 @@ if (sessionSeconds && dialog && dialog.showModal) {
   const form = dialog.querySelector('form[data-keep-alive]')
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const response = await fetch(form.action, { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
-    if (response.ok) {
+    // An ended session answers with a redirect to sign in, which must not count as success.
+    const response = await fetch(form.action, { method: 'POST', body: new FormData(form), credentials: 'same-origin', redirect: 'manual' })
+    if (response.status === 204) {
       dialog.close()
       schedule()
     } else {

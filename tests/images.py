@@ -123,3 +123,13 @@ def with_gps_and_rotation() -> bytes:
     exif[0x010F] = "Test camera maker"
     exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)})
     return encode(image, quality=90, exif=exif)
+
+
+def broken_exif() -> bytes:
+    """A JPEG whose EXIF block is malformed in a way that makes Pillow raise TypeError when rewriting it."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x8825] = {1: "N", 2: (1.0, 2.0, 3.0)}
+    data = bytearray(encode(Image.new("RGB", (20, 20), "red"), exif=exif.tobytes()))
+    data[68] = 0x91  # one byte of the GPS block, found by fuzzing
+    return bytes(data)

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -27,7 +28,7 @@ def test_registering_queues_a_confirmation_email_after_commit(client, db, django
 
 
 def test_the_emailed_link_confirms_the_address(client, unconfirmed):
-    email_confirmation_send(user_id=unconfirmed.id)
+    email_confirmation_send(user_id=unconfirmed.id, key="test")
     message = mail.outbox[-1]
     assert message.to == [unconfirmed.email]
     assert "The link works for 72 hours" in message.body
@@ -134,3 +135,50 @@ def test_signing_in_after_being_signed_out_returns_to_the_page(client, applicant
     response = client.post(f"{reverse('accounts:sign-in')}?next={target}", {"username": applicant.email, "password": PASSWORD, "next": target})
 
     assert response["Location"] == target
+
+
+def test_an_email_goes_out_once_however_often_its_task_is_delivered(unconfirmed):
+    for _ in range(3):
+        email_confirmation_send(user_id=unconfirmed.id, key="confirm-email:same-request")
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_sent_by_the_retry(unconfirmed, monkeypatch):
+    from accounts import mail as accounts_mail
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server unavailable")
+
+    monkeypatch.setattr(accounts_mail, "send_mail", refuse)
+    with pytest.raises(OSError):
+        email_confirmation_send(user_id=unconfirmed.id, key="confirm-email:retried")
+    monkeypatch.undo()
+
+    email_confirmation_send(user_id=unconfirmed.id, key="confirm-email:retried")
+
+    assert len(mail.outbox) == 1
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_failures_from_the_address(applicant, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    for round_number in range(3):
+        for guess in range(3):
+            client.post(reverse("accounts:sign-in"), {"username": f"other{round_number}{guess}@example.com", "password": "x"})
+        assert client.post(reverse("accounts:sign-in"), {"username": applicant.email, "password": PASSWORD}).status_code in (302, 429)
+        client.post(reverse("accounts:sign-out"))
+
+    # Nine failures from this address, above its limit of eight, despite the successful sign-ins between them.
+    assert client.post(reverse("accounts:sign-in"), {"username": applicant.email, "password": PASSWORD}).status_code == 429
+
+
+def test_password_reset_links_use_the_services_address(client, applicant, settings):
+    settings.SERVICE_URL = "https://visas.example"
+    # Behind a proxy the Host header may be anything the proxy passes on.
+    settings.ALLOWED_HOSTS = ["*"]
+
+    client.post(reverse("accounts:password-reset"), {"email": applicant.email}, HTTP_HOST="evil.example")
+
+    assert "https://visas.example/accounts/password-reset/" in mail.outbox[-1].body
+    assert "evil.example" not in mail.outbox[-1].body

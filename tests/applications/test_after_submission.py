@@ -89,10 +89,23 @@ def test_a_check_that_finishes_after_withdrawal_leaves_it_withdrawn(applicant):
     assert application.state == State.WITHDRAWN
 
 
+def test_a_withdrawn_application_says_so_not_when_a_decision_is_due(applicant):
+    application = _with_caseworker(applicant)
+
+    _withdraw(applicant, application, "yes")
+
+    page = _status(applicant, application)
+    assert "You withdrew this application on" in page
+    assert "We aim to decide" not in page and "The decision was made" not in page
+
+
 def test_a_draft_can_be_deleted_by_withdrawing_it(applicant):
     application = draft_application(applicant)
 
     _withdraw(applicant, application, "yes")
+    for page in ["confirmation", "check-answers"]:
+        response = signed_in(applicant).get(reverse(f"applications:{page}", args=[application.id]))
+        assert response["Location"] == reverse("applications:overview", args=[application.id])
 
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
@@ -203,7 +216,7 @@ def test_emails_name_the_reference_and_link_to_the_application(applicant, casewo
     application = _with_caseworker(applicant)
     _request_information(caseworker, application)
 
-    application_email_send(application_id=str(application.id), kind=kind)
+    application_email_send(application_id=str(application.id), kind=kind, event_id=application.events.last().id)
 
     message = mail.outbox[-1]
     assert message.to == [applicant.email]

@@ -78,6 +78,11 @@ def test_there_is_a_limit_on_files_per_kind(applicant, application):
     assert application.documents.count() == 5
 
 
+@pytest.mark.parametrize("value", ["not-a-uuid", "", "00000000-0000-0000-0000-000000000000"])
+def test_removing_a_file_that_is_not_there_is_not_found(applicant, application, value):
+    assert signed_in(applicant).post(_url(application), {"remove": value}).status_code == 404
+
+
 def test_an_evidence_kind_of_another_route_is_not_found(applicant, application):
     assert signed_in(applicant).get(_url(application, "life_in_the_uk")).status_code == 404
 

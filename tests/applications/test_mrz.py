@@ -74,3 +74,23 @@ def test_a_generated_zone_is_valid_and_a_birth_year_after_this_one_is_last_centu
 
     assert zone.date_of_birth == datetime.date(1999, 12, 31)
     assert mrz.parse(make_mrz(birth="050607"), today=datetime.date(2026, 1, 1)).date_of_birth == datetime.date(2005, 6, 7)
+
+
+@pytest.mark.parametrize(
+    ("family", "given", "field"),
+    [
+        ("O'Brien", "Seán Patrick", "OBRIEN<<SEAN<PATRICK"),
+        ("Müller-Lüdenscheidt", "Jürgen", "MUELLER<LUEDENSCHEIDT<<JUERGEN"),
+        ("Müller", "Jürgen", "MULLER<<JURGEN"),
+        ("Smith", "", "SMITH"),
+        ("Wolfeschlegelsteinhausenbergerdorff", "Hubert Blaine", "WOLFESCHLEGELSTEINHAUSENBERGERDORFF<<HU"),  # cut at 39 characters
+    ],
+)
+def test_typed_names_are_compared_as_icao_writes_them(family, given, field):
+    assert field in mrz.name_fields(family, given)
+
+
+def test_germany_writes_d_for_its_code():
+    zone = mrz.parse(make_mrz(country="D<<", nationality="D<<"))
+
+    assert zone.issuing_country == zone.nationality == "DEU"

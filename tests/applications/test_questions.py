@@ -112,7 +112,8 @@ def test_an_unknown_question_is_not_found(applicant, draft):
         ("date_of_birth", {"answer_day": "", "answer_month": "", "answer_year": ""}, "Enter your date of birth"),
         ("date_of_birth", {"answer_day": "30", "answer_month": "2", "answer_year": "1990"}, "Date of birth must be a real date"),
         ("date_of_birth", {"answer_day": "1", "answer_month": "", "answer_year": "90"}, "Date of birth must include a month"),
-        ("date_of_birth", {"answer_day": "1", "answer_month": "1", "answer_year": "2999"}, "Date of birth must be in the past"),
+        ("date_of_birth", {"answer_day": "1", "answer_month": "1", "answer_year": "2100"}, "Date of birth must be in the past"),
+        ("arrival_date", {"answer_day": "1", "answer_month": "12", "answer_year": "9999"}, "Arrival date must be between 1900 and"),
         ("arrival_date", {"answer_day": "1", "answer_month": "1", "answer_year": "2001"}, "Arrival date must be in the future"),
     ],
 )
@@ -172,21 +173,33 @@ def test_mrz_that_matches_the_typed_passport_details_is_accepted(applicant):
 
 
 @pytest.mark.parametrize(
-    ("zone", "message"),
+    ("differences", "message"),
     [
-        (make_mrz(number="X9999999<"), "The passport number in the machine-readable zone does not match"),
-        (make_mrz(birth="561120"), "The date of birth in the machine-readable zone does not match"),
-        (make_mrz().replace("P1234567<", "P1234568<", 1), "check digit for the passport number is wrong"),
+        ({"number": "X9999999<"}, "The passport number in the machine-readable zone does not match"),
+        ({"birth": "561120"}, "The date of birth in the machine-readable zone does not match"),
+        ({"sex": "M"}, "The sex in the machine-readable zone does not match"),
+        ({"given": "EILEEN"}, "The name in the machine-readable zone does not match"),
+        ({"country": "GBR"}, "The issuing country in the machine-readable zone does not match"),
     ],
 )
-def test_mrz_that_contradicts_the_typed_details_is_refused(applicant, zone, message):
+def test_mrz_that_contradicts_the_typed_details_is_refused(applicant, differences, message):
     application = draft_application(applicant)
+    expiry = datetime.date.fromisoformat(application.answers["passport_expiry_date"]).strftime("%y%m%d")
+    assert _post(applicant, application, "passport_mrz", {"answer": make_mrz(expiry=expiry)}).status_code == 302
 
-    response = _post(applicant, application, "passport_mrz", {"answer": zone})
+    response = _post(applicant, application, "passport_mrz", {"answer": make_mrz(expiry=expiry, **differences)})
 
     assert message in response.content.decode()
     application.refresh_from_db()
-    assert "passport_mrz" not in application.answers
+    assert application.answers["passport_mrz"] == make_mrz(expiry=expiry)
+
+
+def test_a_mistyped_mrz_character_is_caught_by_its_check_digit(applicant):
+    application = draft_application(applicant)
+
+    response = _post(applicant, application, "passport_mrz", {"answer": make_mrz().replace("P1234567<", "P1234568<", 1)})
+
+    assert "check digit for the passport number is wrong" in response.content.decode()
 
 
 def test_the_optional_mrz_can_be_left_blank(applicant, draft):

@@ -23,11 +23,12 @@ def _error_code(content: bytes, name: str = "photo.jpg") -> str:
         (images.truncated_jpeg(), "corrupt"),
         (images.decompression_bomb(8_000), "too_many_pixels"),
         (images.decompression_bomb(50_000), "too_many_pixels"),
+        (images.broken_exif(), "corrupt"),
         (b"", "empty"),
     ],
     # 8,000 px a side is over this service's cap but under Pillow's own bomb limit;
     # 50,000 is over both.
-    ids=["pdf-named-jpg", "text-named-jpg", "truncated-jpeg", "bomb-over-our-cap", "bomb-over-pillows-limit", "empty"],
+    ids=["pdf-named-jpg", "text-named-jpg", "truncated-jpeg", "bomb-over-our-cap", "bomb-over-pillows-limit", "broken-exif", "empty"],
 )
 def test_bad_files_are_refused_with_a_specific_reason(content, code):
     assert _error_code(content) == code

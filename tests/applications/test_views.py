@@ -244,14 +244,29 @@ def test_a_submitted_application_cannot_be_changed(applicant):
 @pytest.mark.parametrize(
     ("page", "extra"),
     [("overview", []), ("question", ["given_names"]), ("photos", []), ("evidence", ["bank_statements"]),
-     ("check-answers", []), ("confirmation", []), ("withdraw", []), ("respond", []), ("letter", []), ("letter-pdf", [])],
+     ("check-answers", []), ("withdraw", [])],
 )
 def test_another_applicant_gets_not_found(applicant, second_applicant, page, extra):
     application = draft_application(applicant)
+    url = reverse(f"applications:{page}", args=[application.id, *extra])
+    assert signed_in(applicant).get(url).status_code == 200
 
-    response = signed_in(second_applicant).get(reverse(f"applications:{page}", args=[application.id, *extra]))
+    assert signed_in(second_applicant).get(url).status_code == 404
 
-    assert response.status_code == 404
+
+@pytest.mark.parametrize("page", ["overview", "confirmation", "letter", "letter-pdf"])
+def test_another_applicant_gets_not_found_for_a_decided_application(applicant, second_applicant, caseworker, page):
+    from casework.services import case_decide
+    from identity.services import identity_check_run
+
+    application = application_submit(application=draft_application(applicant), actor=applicant)
+    identity_check_run(check_id=application.identity_checks.get().id)
+    application.refresh_from_db()
+    case_decide(application=application, actor=caseworker, decision="refuse", reason="No.")
+    url = reverse(f"applications:{page}", args=[application.id])
+    assert signed_in(applicant).get(url).status_code == 200
+
+    assert signed_in(second_applicant).get(url).status_code == 404
 
 
 def test_another_applicant_cannot_change_an_application(applicant, second_applicant):

@@ -55,6 +55,7 @@ def test_production_settings_pass_the_deployment_checks():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="false", SECRET_KEY="a" * 20 + "-production-secret-key-of-fifty-or-more-characters", ALLOWED_HOSTS="visas.example",
+        SERVICE_URL="https://visas.example",
     )
 
     assert result.returncode == 0, result.stderr
