@@ -1,6 +1,7 @@
 # One image for both processes:
 #   web:    docker run -p 8000:8000 --env-file prod.env IMAGE
 #   worker: docker run --env-file prod.env IMAGE celery -A config worker --loglevel=INFO
+#   beat:   docker run --env-file prod.env IMAGE celery -A config beat --loglevel=INFO   (exactly one)
 # Both need DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL
 # (see README.md), and the same uploads volume at /app/var.
 

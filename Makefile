@@ -10,9 +10,9 @@ WORKER_CONCURRENCY ?= 2
 .PHONY: run test install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
-	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker. Ctrl-C stops both."
+	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; \
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
+	$(BIN)/celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 

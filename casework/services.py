@@ -24,6 +24,17 @@ def case_allowed_decisions(*, application: Application, user: User) -> list[str]
     return [decision for decision, _ in Decision.CHOICES if decision in available]
 
 
+def case_blocked_decisions(*, application: Application, user: User) -> list[tuple[str, str]]:
+    """Decisions this user could make now but for a condition, with what must happen first."""
+    blocked = []
+    for transition in application.get_all_state_transitions():
+        if transition.name in dict(Decision.CHOICES) and transition.source == application.state and transition.has_perm(application, user):
+            failed = [condition.__doc__.strip() for condition in transition.conditions if not condition(application)]
+            if failed:
+                blocked.append((dict(Decision.CHOICES)[transition.name], " ".join(failed)))
+    return blocked
+
+
 def case_can_request_information(*, application: Application, user: User) -> bool:
     return "request_information" in _available(application, user)
 

@@ -17,6 +17,7 @@ from casework.selectors import case_queue
 from casework.services import (
     case_allowed_decisions,
     case_allowed_identity_actions,
+    case_blocked_decisions,
     case_can_request_information,
     case_decide,
     case_identity_action,
@@ -68,6 +69,7 @@ def _case_page(
         "clock": application_clock(application),
         "form": form or DecisionForm(allowed=case_allowed_decisions(application=application, user=request.user)),
         "can_request_information": case_can_request_information(application=application, user=request.user),
+        "blocked_decisions": case_blocked_decisions(application=application, user=request.user),
         "information_form": information_form or InformationRequestForm(),
     }
     return render(request, "casework/case.html", context, status=status)

@@ -144,7 +144,7 @@ STATICFILES_FINDERS = [
 
 # Uploads are private: there is no MEDIA_URL route, and files are only ever
 # streamed by views that check who is asking.
-MEDIA_ROOT = VAR_DIR / "uploads"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,0 +1,172 @@
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, State
+from applications.services import application_submit
+from identity.models import DuplicateCandidate, IdentityCheck
+from identity.services import identity_check_run
+from tests import images
+from tests.conftest import signed_in
+from tests.factories import draft_application
+
+
+def _reviewed(applicant, **photos) -> Application:
+    application = application_submit(application=draft_application(applicant, **photos), actor=applicant)
+    identity_check_run(check_id=application.identity_checks.get().id, task_id="t")
+    application.refresh_from_db()
+    return application
+
+
+def _act(user, application, action, reason="Compared the photos."):
+    return signed_in(user).post(reverse("casework:identity", args=[application.id]), {"action": action, "identity_reason": reason}, follow=True)
+
+
+def test_the_case_page_shows_both_photos_the_thresholds_quality_and_runs(applicant, caseworker):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+    check = application.identity_checks.get()
+
+    page = signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
+
+    assert reverse("applications:document", args=[check.passport_photo_id]) in page
+    assert reverse("applications:document", args=[check.selfie_id]) in page
+    assert f"{check.distance:.3f} (pass at 0.50 or less, fail above 0.60)" in page
+    assert "does not match the passport photo" in page
+    assert "Between the eyes" in page and str(check.evidence["selfie"]["eye_distance_px"]) in page
+    assert "Runs of attempt 1" in page and "submitted" in page
+    assert "1 of 3 attempts used" in page
+
+
+def test_accepting_an_identity_needs_a_second_caseworker(applicant, caseworker, senior_caseworker, django_user_model):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+
+    _act(caseworker, application, "propose_identity_override", "Same person; the selfie is old.")
+    application.refresh_from_db()
+    assert application.state == State.IDENTITY_OVERRIDE_PROPOSED
+    assert application.identity_override_proposed_by == caseworker
+
+    # The proposer cannot confirm, even when senior.
+    senior_proposer = senior_caseworker
+    other = _reviewed(applicant, passport=images.hopper_passport(), selfie=images.astronaut_selfie())
+    _act(senior_proposer, other, "propose_identity_override")
+    response = _act(senior_proposer, other, "confirm_identity_override")
+    assert "nothing can be done about its identity now" in response.content.decode()
+    other.refresh_from_db()
+    assert other.state == State.IDENTITY_OVERRIDE_PROPOSED
+
+    # A caseworker without the senior permission cannot confirm either.
+    _act(caseworker, application, "confirm_identity_override")
+    application.refresh_from_db()
+    assert application.state == State.IDENTITY_OVERRIDE_PROPOSED
+
+    _act(senior_caseworker, application, "confirm_identity_override", "Agreed.")
+    application.refresh_from_db()
+    assert application.state == State.READY_FOR_CASEWORK
+    assert [e.actor for e in application.events.filter(transition__contains="identity_override")] == [caseworker, senior_caseworker]
+
+
+def test_a_second_caseworker_can_send_an_acceptance_back(applicant, caseworker, senior_caseworker):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+    _act(caseworker, application, "propose_identity_override")
+
+    _act(senior_caseworker, application, "reject_identity_override", "Not convinced.")
+
+    application.refresh_from_db()
+    assert application.state == State.IDENTITY_ADJUDICATION
+    assert application.identity_override_proposed_by is None
+
+
+def test_a_caseworker_can_ask_for_new_photos_while_attempts_remain(applicant, caseworker, settings):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+
+    _act(caseworker, application, "ask_for_new_photos", "Please take the photo again.")
+
+    application.refresh_from_db()
+    assert application.state == State.IDENTITY_RETRY
+    settings.IDENTITY_MAX_ATTEMPTS = 1
+    other = _reviewed(applicant, passport=images.hopper_passport(), selfie=images.astronaut_selfie())
+    form = signed_in(caseworker).get(reverse("casework:case", args=[other.id])).context["identity_form"]
+    assert "ask_for_new_photos" not in dict(form.fields["action"].choices)
+
+
+def test_a_check_that_errored_can_be_run_again_and_keeps_its_runs(applicant, caseworker, django_capture_on_commit_callbacks):
+    application = application_submit(application=draft_application(applicant), actor=applicant)
+    check = application.identity_checks.get()
+    selfie = check.selfie.file.read()
+    check.selfie.file.close()
+    check.selfie.file.delete(save=False)
+    identity_check_run(check_id=check.id, task_id="first")
+    check.selfie.file.save("again.jpg", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(selfie), save=True)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        _act(caseworker, application, "rerun_identity_check")
+    assert len(callbacks) == 1
+    identity_check_run(check_id=check.id, task_id="second")
+
+    check.refresh_from_db()
+    application.refresh_from_db()
+    assert check.status == IdentityCheck.Status.PASSED
+    assert [(run.trigger, run.outcome) for run in check.runs.all()] == [("submitted", "error"), ("re-run by a caseworker", "passed")]
+    assert application.state == State.READY_FOR_CASEWORK
+
+
+def test_a_check_that_did_not_error_cannot_be_run_again(applicant, caseworker):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+
+    response = _act(caseworker, application, "rerun_identity_check")
+
+    assert "Select a valid choice" in response.content.decode()
+    assert application.identity_checks.get().runs.count() == 1
+
+
+def test_a_potential_duplicate_blocks_a_grant_until_resolved(applicant, second_applicant, caseworker):
+    _reviewed(applicant)
+    application = _reviewed(second_applicant)
+    candidate = DuplicateCandidate.objects.get(application=application)
+    client = signed_in(caseworker)
+    page = client.get(reverse("casework:case", args=[application.id])).content.decode()
+    assert "Potential duplicate identities" in page
+    assert "You cannot grant yet. Potential duplicate identities must be confirmed or dismissed first." in page
+
+    response = client.post(reverse("casework:decision", args=[application.id]), {"decision": "grant"})
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.state == State.READY_FOR_CASEWORK
+
+    client.post(reverse("casework:duplicate", args=[application.id, candidate.id]), {"resolution": "dismissed", "duplicate_reason": "Twins; different passports checked."})
+    candidate.refresh_from_db()
+    assert (candidate.resolution, candidate.resolved_by) == ("dismissed", caseworker)
+
+    client.post(reverse("casework:decision", args=[application.id]), {"decision": "grant"})
+    application.refresh_from_db()
+    assert application.state == State.GRANTED
+
+
+def test_a_duplicate_is_resolved_once(applicant, second_applicant, caseworker, senior_caseworker):
+    _reviewed(applicant)
+    application = _reviewed(second_applicant)
+    candidate = DuplicateCandidate.objects.get()
+    url = reverse("casework:duplicate", args=[application.id, candidate.id])
+    signed_in(caseworker).post(url, {"resolution": "confirmed", "duplicate_reason": "Same person."})
+
+    response = signed_in(senior_caseworker).post(url, {"resolution": "dismissed", "duplicate_reason": "No."}, follow=True)
+
+    assert "already been resolved" in response.content.decode()
+    candidate.refresh_from_db()
+    assert (candidate.resolution, candidate.resolved_by) == ("confirmed", caseworker)
+
+
+def test_a_duplicate_of_another_case_is_not_found_through_this_one(applicant, second_applicant, caseworker):
+    first = _reviewed(applicant)
+    application = _reviewed(second_applicant)
+    candidate = DuplicateCandidate.objects.get()
+
+    response = signed_in(caseworker).post(reverse("casework:duplicate", args=[first.id, candidate.id]), {"resolution": "dismissed", "duplicate_reason": "x"})
+
+    assert response.status_code == 404
+    assert application.state == State.READY_FOR_CASEWORK
+
+
+def test_applicants_cannot_adjudicate(applicant):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+
+    assert signed_in(applicant).post(reverse("casework:identity", args=[application.id]), {"action": "propose_identity_override"}).status_code == 403

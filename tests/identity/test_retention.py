@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Document
+from applications.services import application_submit
+from casework.services import case_decide
+from identity.models import BiometricPurge, FaceEnrolment
+from identity.retention import biometrics_purge_due
+from identity.services import identity_check_run
+from tests import images
+from tests.conftest import signed_in
+from tests.factories import draft_application
+
+
+def _decided(applicant, caseworker, days_ago: int, **photos):
+    application = application_submit(application=draft_application(applicant, route="skilled-worker", **photos), actor=applicant)
+    identity_check_run(check_id=application.identity_checks.get().id, task_id="t")
+    application.refresh_from_db()
+    case_decide(application=application, actor=caseworker, decision="grant", reason="")
+    type(application).objects.filter(id=application.id).update(decided_at=timezone.now() - timedelta(days=days_ago))
+    return application
+
+
+def test_purge_deletes_face_images_and_encodings_after_the_retention_period_and_records_it(
+    applicant, caseworker, settings, django_capture_on_commit_callbacks
+):
+    settings.BIOMETRIC_RETENTION_DAYS = 30
+    application = _decided(applicant, caseworker, days_ago=31)
+    photos = list(application.documents.filter(kind__in=["passport_photo", "selfie"]))
+    evidence = application.documents.get(kind="english_language")
+    assert FaceEnrolment.objects.filter(application=application).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert biometrics_purge_due() == 1
+
+    assert all(not photo.file.storage.exists(photo.file.name) for photo in photos)
+    assert not Document.objects.filter(id__in=[photo.id for photo in photos], purged_at__isnull=True).exists()
+    assert not FaceEnrolment.objects.filter(application=application).exists()
+    record = BiometricPurge.objects.get(application=application)
+    assert (record.documents_deleted, record.enrolments_deleted) == (2, 1)
+    # Other documents are not biometric data and stay.
+    assert evidence.file.storage.exists(evidence.file.name)
+    # The photos are no longer served to anyone.
+    assert signed_in(caseworker).get(reverse("applications:document", args=[photos[0].id])).status_code == 404
+    assert "deleted on" in signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
+
+
+def test_purge_leaves_recent_decisions_and_open_cases_alone_and_runs_once(applicant, second_applicant, caseworker, settings):
+    settings.BIOMETRIC_RETENTION_DAYS = 30
+    _decided(applicant, caseworker, days_ago=29)
+    application_submit(application=draft_application(second_applicant), actor=second_applicant)
+    # Another face: the same face twice would be a potential duplicate, which blocks a grant.
+    old = _decided(applicant, caseworker, days_ago=40, passport=images.hopper_passport(), selfie=images.hopper_selfie())
+
+    assert biometrics_purge_due() == 1
+    assert biometrics_purge_due() == 0
+    assert BiometricPurge.objects.get().application == old

@@ -1,0 +1,103 @@
+"""A real Celery worker process, killed in the middle of a check.
+
+acks_late and reject_on_worker_lost hand the message back when the pool process
+running it dies; the redelivery carries the same task id, takes the check back and
+finishes it. Exactly one completed check, one transition, and both runs on record.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from applications.models import State
+from applications.services import application_submit
+from config.celery import app as celery_app
+from identity.models import IdentityCheck
+from tests.factories import draft_application
+
+pytestmark = pytest.mark.worker
+
+
+def _database_url() -> str:
+    """The test database, as another process reaches it."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _wait_for(condition, what: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.02)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committed_db, applicant):
+    celery_app.control.purge()
+    application = application_submit(application=draft_application(applicant), actor=applicant)
+    check = application.identity_checks.get()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO", "-n", f"killtest-{os.getpid()}@%h"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        def running():
+            check.refresh_from_db()
+            return check.status == IdentityCheck.Status.RUNNING
+
+        _wait_for(running, "the worker taking the check")
+        # The face models load after the claim, so the check is mid-run now.
+        child = _wait_for(lambda: _children(worker.pid), "the worker's pool process")[0]
+        os.kill(child, signal.SIGKILL)
+
+        def finished():
+            check.refresh_from_db()
+            return check.status not in (IdentityCheck.Status.PENDING, IdentityCheck.Status.RUNNING)
+
+        _wait_for(finished, "the redelivered check finishing")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            output, _ = worker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+
+    assert check.status == IdentityCheck.Status.PASSED, output[-3000:]
+    runs = list(check.runs.order_by("started_at", "id"))
+    assert [(run.trigger, run.outcome) for run in runs] == [("submitted", "interrupted"), ("redelivered", "passed")], output[-3000:]
+    assert runs[0].task_id == runs[1].task_id
+    application.refresh_from_db()
+    assert application.state == State.READY_FOR_CASEWORK
+    assert application.events.filter(transition="pass_identity").count() == 1
+    assert "WorkerLostError" in output or "signal 9" in output
