@@ -180,7 +180,8 @@ class PhotosForm(forms.Form):
         label="Upload a photo of your face",
         help_text="Face the camera in good light, with nothing covering your face and no one else in the photo.",
         error_messages={"required": "Select a photo of your face"},
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        # Phones open the front camera for this field; static/camera.js offers a desktop camera.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "user", "data-camera": "selfie"}),
     )
 
     def clean_passport_photo(self) -> CleanFile:

@@ -67,7 +67,10 @@ def committed_db(transactional_db, django_db_serialized_rollback):
 
 
 @pytest.fixture
-def live_service(committed_db, live_server):
+def live_service(committed_db, live_server, settings):
+    # pytest-django's live server serves static files through the finders, which
+    # know files by their own names, not the hashed names of the manifest storage.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     return live_server
 
 

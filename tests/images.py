@@ -133,3 +133,15 @@ def broken_exif() -> bytes:
     data = bytearray(encode(Image.new("RGB", (20, 20), "red"), exif=exif.tobytes()))
     data[68] = 0x91  # one byte of the GPS block, found by fuzzing
     return bytes(data)
+
+
+def y4m_video(image_bytes: bytes, frames: int = 10) -> bytes:
+    """A few frames of a still photo as a Y4M video, which Chromium can use as a fake camera."""
+    image = Image.open(io.BytesIO(image_bytes)).convert("RGB")
+    image = image.resize((image.width // 2 * 2, image.height // 2 * 2))
+    y, cb, cr = (np.asarray(channel) for channel in image.convert("YCbCr").split())
+    half = (image.width // 2, image.height // 2)
+    cb = np.asarray(Image.fromarray(cb).resize(half))
+    cr = np.asarray(Image.fromarray(cr).resize(half))
+    frame = b"FRAME\n" + y.tobytes() + cb.tobytes() + cr.tobytes()
+    return f"YUV4MPEG2 W{image.width} H{image.height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * frames

@@ -7,14 +7,12 @@ is saved under test-artifacts/.
 """
 
 import datetime
-import os
 import shutil
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
@@ -23,34 +21,12 @@ from applications.services import application_submit
 from casework.services import case_decide, case_request_information
 from identity.services import identity_check_run
 from tests import images
+from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
 from tests.factories import draft_application
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
-
-@pytest.fixture(autouse=True)
-def _static_files_from_finders(settings):
-    # pytest-django's live server serves static files through the finders, which
-    # know files by their own names, not the hashed names of the manifest storage.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
-
-def _browser_available() -> bool:
-    if Path(CHROMIUM).exists():
-        return True
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); .ci/run installs it")
-
-
-def _session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _build_pages(applicant, caseworker):
@@ -112,25 +88,18 @@ def _build_pages(applicant, caseworker):
 
 
 def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_service, applicant, caseworker):
-    _browser_available()
+    require_browser()
     pages = _build_pages(applicant, caseworker)
-    cookies = {user: _session_cookie(user) for user in {applicant, caseworker}}
+    cookies = {None: None, applicant: session_cookie(applicant), caseworker: session_cookie(caseworker)}
 
-    # Playwright's synchronous API runs an event loop in this thread, inside which
-    # Django refuses database calls: everything above happens before it starts.
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
     titles: dict[str, str] = {}
     shutil.rmtree(ARTIFACTS / "accessibility", ignore_errors=True)
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
-        contexts = {}
-        for user, cookie in [(None, None), *cookies.items()]:
-            context = browser.new_context()
-            if cookie:
-                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_service.url}])
-            contexts[user] = context
+        browser = launch(playwright)
+        contexts = {user: new_context(browser, live_service.url, cookie) for user, cookie in cookies.items()}
         for user, path, form in pages:
             page = contexts[user].new_page()
             failed = []
@@ -180,25 +149,16 @@ def _check(page, name: str, titles: dict[str, str] | None) -> list[str]:
     return found
 
 
-def _launch(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    )
-
-
 def test_an_inactive_session_is_warned_and_can_be_kept(live_service, applicant, settings):
-    _browser_available()
+    require_browser()
     settings.SESSION_COOKIE_AGE = 6
     settings.SESSION_TIMEOUT_WARNING = 4
-    cookie = _session_cookie(applicant)
+    cookie = session_cookie(applicant)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
-        context = browser.new_context()
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_service.url}])
-        page = context.new_page()
+        browser = launch(playwright)
+        page = new_context(browser, live_service.url, cookie).new_page()
         page.goto(live_service.url + reverse("applications:start"))
         dialog = page.locator("#session-timeout-dialog")
         assert not dialog.is_visible()
