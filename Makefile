@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 
-.PHONY: run test install install-dev static migrate demo-users lock clean
+.PHONY: run test bench install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
 	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
@@ -18,6 +18,12 @@ run: install static migrate demo-users
 
 test: install-dev static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Speed and throughput figures (docs/BENCHMARKS.md); a few minutes on two cores.
+bench: install-dev static
+	$(BIN)/python bench/identity_check_cpu.py
+	$(BIN)/python bench/identity_throughput.py 40
+	$(BIN)/python bench/gallery_search.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -193,6 +193,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
         "control_folder": str(_BROKER_DIR / "control"),
+        # The folder is polled; kombu's default of once a second would cap a
+        # worker process at one task a second whatever the task costs.
+        "polling_interval": 0.1,
     }
 # Tasks record their outcome in the database; no result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True
