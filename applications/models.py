@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from applications.routes import ROUTES, Route, document_label
 
@@ -15,21 +15,44 @@ class State(models.TextChoices):
     IDENTITY_RETRY = "identity_retry", "New photos needed"
     IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
     IDENTITY_OVERRIDE_PROPOSED = "identity_override_proposed", "Identity accepted, awaiting a second caseworker"
-    READY_FOR_CASEWORK = "ready_for_casework", "With a caseworker"
-    AWAITING_INFORMATION = "awaiting_information", "Waiting for information from you"
+    READY_FOR_CASEWORK = "ready_for_casework", "Waiting for a caseworker"
+    IN_REVIEW = "in_review", "With a caseworker"
+    AWAITING_INFORMATION = "awaiting_information", "Waiting for information from the applicant"
+    REFUSAL_PROPOSED = "refusal_proposed", "Refusal proposed, awaiting a second caseworker"
     GRANTED = "granted", "Granted"
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-DECIDABLE_STATES = [State.READY_FOR_CASEWORK, State.IDENTITY_ADJUDICATION]
 FINAL_STATES = [State.GRANTED, State.REFUSED, State.WITHDRAWN]
 WITHDRAWABLE_STATES = [state for state in State if state not in FINAL_STATES]
+# What the applicant is told: internal steps (a second pair of eyes, identity review) are not theirs to see.
+PUBLIC_STATUS = {
+    State.IDENTITY_ADJUDICATION: "Checking identity",
+    State.IDENTITY_OVERRIDE_PROPOSED: "Checking identity",
+    State.READY_FOR_CASEWORK: "With a caseworker",
+    State.AWAITING_INFORMATION: "Waiting for information from you",
+    State.REFUSAL_PROPOSED: "With a caseworker",
+}
 
 
-def _second_caseworker(application: "Application", user) -> bool:
-    """Four eyes: whoever proposed accepting an identity cannot be the one who confirms it."""
-    return user.has_perm("applications.confirm_identity_override") and user.pk != application.identity_override_proposed_by_id
+def _assigned(permission: str):
+    """A write action on a case needs the permission and the case assigned to the actor."""
+
+    def check(application: "Application", user) -> bool:
+        return user.has_perm(permission) and application.assigned_to_id == user.pk
+
+    check.__doc__ = f"Needs {permission} and the case assigned to the actor."
+    return check
+
+
+def _second_caseworker(permission: str, proposer_field: str):
+    """Four eyes: whoever proposed it cannot be the one who confirms it (no assignment needed)."""
+
+    def check(application: "Application", user) -> bool:
+        return user.has_perm(permission) and user.pk != getattr(application, proposer_field)
+
+    return check
 
 
 def _no_unresolved_duplicates(application: "Application") -> bool:
@@ -43,6 +66,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     The state is protected: it changes only through the transitions below, run by
     applications.workflow.application_transition, which also writes the event row.
     Answers are stored by question key, as the route declares them (routes.py).
+    Transitions with an actor check permissions; those by the system (actor None) do not.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -55,17 +79,29 @@ class Application(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The service-standard due date, kept by the workflow for queues to sort and
+    # filter on; empty before identity is confirmed, while paused, and once decided.
+    due_on = models.DateField(null=True, blank=True, db_index=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
     identity_override_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    refusal_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    refusal_proposed_from = models.CharField(max_length=32, blank=True)
+    refusal_reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         permissions = [
-            ("work_cases", "Can see the casework queue, open cases and request information"),
-            ("decide_application", "Can grant or refuse an application"),
+            ("view_cases", "Can see the casework queues and cases"),
+            ("work_cases", "Can take cases, request information and review identities"),
+            ("decide_application", "Can grant, or propose to refuse, an application"),
             ("confirm_identity_override", "Can confirm another caseworker's acceptance of an identity"),
+            ("confirm_refusal", "Can confirm or return another caseworker's proposed refusal"),
+            ("manage_casework", "Can reassign and release cases and see the whole backlog"),
         ]
+        indexes = [models.Index(fields=["state", "due_on"]), models.Index(fields=["route", "state", "due_on"])]
 
     def __str__(self) -> str:
         return self.reference or f"Draft {self.route} application"
@@ -79,8 +115,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.state == State.DRAFT
 
     @property
+    def public_status(self) -> str:
+        return PUBLIC_STATUS.get(self.state, self.get_state_display())
+
+    @property
     def full_name(self) -> str:
         return " ".join(str(self.answers.get(key, "")) for key in ("given_names", "family_name")).strip()
+
+    # The applicant's journey and the identity check.
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self, *, reference: str) -> None:
@@ -103,10 +145,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IDENTITY_CHECKING, State.IDENTITY_ADJUDICATION],
         target=State.IDENTITY_RETRY,
-        permission="applications.work_cases",
+        permission=_assigned("applications.work_cases"),
     )
     def ask_for_new_photos(self) -> None:
-        pass
+        self.assigned_to = None
 
     @transition(field=state, source=State.IDENTITY_RETRY, target=State.IDENTITY_CHECKING)
     def retry_identity_check(self) -> None:
@@ -116,50 +158,70 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IDENTITY_ADJUDICATION,
         target=State.IDENTITY_CHECKING,
-        permission="applications.work_cases",
+        permission=_assigned("applications.work_cases"),
     )
     def rerun_identity_check(self) -> None:
-        pass
+        self.assigned_to = None
 
     @transition(
         field=state,
         source=State.IDENTITY_ADJUDICATION,
         target=State.IDENTITY_OVERRIDE_PROPOSED,
-        permission="applications.work_cases",
+        permission=_assigned("applications.work_cases"),
     )
     def propose_identity_override(self, *, by) -> None:
         self.identity_override_proposed_by = by
 
     @transition(
-        field=state, source=State.IDENTITY_OVERRIDE_PROPOSED, target=State.READY_FOR_CASEWORK, permission=_second_caseworker
+        field=state,
+        source=State.IDENTITY_OVERRIDE_PROPOSED,
+        target=State.READY_FOR_CASEWORK,
+        permission=_second_caseworker("applications.confirm_identity_override", "identity_override_proposed_by_id"),
     )
     def confirm_identity_override(self) -> None:
-        pass
+        self.assigned_to = None
 
     @transition(
-        field=state, source=State.IDENTITY_OVERRIDE_PROPOSED, target=State.IDENTITY_ADJUDICATION, permission=_second_caseworker
+        field=state,
+        source=State.IDENTITY_OVERRIDE_PROPOSED,
+        target=State.IDENTITY_ADJUDICATION,
+        permission=_second_caseworker("applications.confirm_identity_override", "identity_override_proposed_by_id"),
     )
     def reject_identity_override(self) -> None:
         self.identity_override_proposed_by = None
 
+    # Casework.
+
+    @transition(field=state, source=State.READY_FOR_CASEWORK, target=State.IN_REVIEW, permission="applications.work_cases")
+    def start_review(self, *, by) -> None:
+        self.assigned_to = by
+        self.assigned_at = timezone.now()
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.READY_FOR_CASEWORK)
+    def release(self) -> None:
+        # Who may release (the assignee, a team leader, the system) is checked by the service.
+        self.assigned_to = None
+        self.assigned_at = None
+
     @transition(
         field=state,
-        source=State.READY_FOR_CASEWORK,
+        source=State.IN_REVIEW,
         target=State.AWAITING_INFORMATION,
-        permission="applications.work_cases",
+        permission=_assigned("applications.work_cases"),
     )
     def request_information(self) -> None:
         pass
 
-    @transition(field=state, source=State.AWAITING_INFORMATION, target=State.READY_FOR_CASEWORK)
+    @transition(field=state, source=State.AWAITING_INFORMATION, target=State.IN_REVIEW)
     def provide_information(self) -> None:
+        # The case returns to the caseworker who asked, still assigned to them.
         pass
 
     @transition(
         field=state,
-        source=State.READY_FOR_CASEWORK,
+        source=State.IN_REVIEW,
         target=State.GRANTED,
-        permission="applications.decide_application",
+        permission=_assigned("applications.decide_application"),
         conditions=[_no_unresolved_duplicates],
     )
     def grant(self) -> None:
@@ -167,16 +229,41 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=DECIDABLE_STATES,
-        target=State.REFUSED,
-        permission="applications.decide_application",
+        source=[State.IN_REVIEW, State.IDENTITY_ADJUDICATION],
+        target=State.REFUSAL_PROPOSED,
+        permission=_assigned("applications.decide_application"),
     )
-    def refuse(self) -> None:
+    def propose_refusal(self, *, by, reasons: list[str]) -> None:
+        self.refusal_proposed_by = by
+        self.refusal_proposed_from = self.state
+        self.refusal_reasons = reasons
+
+    @transition(
+        field=state,
+        source=State.REFUSAL_PROPOSED,
+        target=State.REFUSED,
+        permission=_second_caseworker("applications.confirm_refusal", "refusal_proposed_by_id"),
+    )
+    def confirm_refusal(self) -> None:
         self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.REFUSAL_PROPOSED,
+        target=RETURN_VALUE(State.IN_REVIEW, State.IDENTITY_ADJUDICATION),
+        permission=_second_caseworker("applications.confirm_refusal", "refusal_proposed_by_id"),
+    )
+    def return_refusal(self) -> str:
+        returned_to = self.refusal_proposed_from
+        self.refusal_proposed_by = None
+        self.refusal_proposed_from = ""
+        self.refusal_reasons = []
+        return returned_to
 
     @transition(field=state, source=WITHDRAWABLE_STATES, target=State.WITHDRAWN)
     def withdraw(self) -> None:
         self.decided_at = timezone.now()
+        self.assigned_to = None
 
 
 class ApplicationEvent(models.Model):

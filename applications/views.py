@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -33,6 +34,8 @@ from applications.services import (
 )
 from applications.workflow import WorkflowError
 from casework.letters import letter_pdf
+from casework.models import ShareCodeCheck
+from casework.share_codes import format_code, share_code_create, share_code_revoke
 from identity.services import identity_attempts_left
 
 
@@ -331,3 +334,36 @@ def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{document.extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_share(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    """The holder's share codes, and every check of them."""
+    application = _get_application_for_applicant(request, application_id)
+    status = getattr(application, "immigration_status", None)
+    if status is None:
+        raise Http404
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            share_code = get_object_or_404(status.share_codes, id=_int_or_404(request.POST["revoke"]))
+            share_code_revoke(share_code=share_code, holder=request.user)
+            messages.success(request, f"Share code {format_code(share_code.code)} stopped.")
+        else:
+            share_code = share_code_create(status=status, holder=request.user)
+            messages.success(request, f"Your new share code is {format_code(share_code.code)}.")
+        return redirect("applications:share", application.id)
+    context = {
+        "application": application,
+        "codes": [(code, format_code(code.code)) for code in status.share_codes.all()],
+        "checks": ShareCodeCheck.objects.filter(share_code__status=status),
+        "check_url": settings.SERVICE_URL + reverse("status-check"),
+    }
+    return render(request, "applications/share.html", context)
+
+
+def _int_or_404(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None

@@ -1,10 +1,11 @@
-"""The one way to move an application through its state machine."""
+"""The one way to change an application's workflow: transitions, assignment, and their event rows."""
 
 from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import User
-from applications.models import Application, ApplicationEvent
+from applications.models import FINAL_STATES, Application, ApplicationEvent
+from casework.service_standard import service_standard_clock
 
 
 class WorkflowError(Exception):
@@ -34,19 +35,45 @@ def application_transition(
         failed = next(condition for condition in conditions if not condition(application))
         raise WorkflowError(failed.__doc__.strip())
     if actor is not None and not has_transition_perm(method, actor):
-        raise WorkflowError("You do not have permission to do that.")
+        raise WorkflowError("You cannot do that on this case: it needs to be assigned to you, or another role does it.")
     from_state = application.state
     with transaction.atomic():
         method(**kwargs)
-        application_save(application)
-        return ApplicationEvent.objects.create(
-            application=application,
-            transition=name,
-            from_state=from_state,
-            to_state=application.state,
-            actor=actor,
-            reason=reason,
+        event = ApplicationEvent(
+            application=application, transition=name, from_state=from_state, to_state=application.state, actor=actor, reason=reason
         )
+        application.due_on = _due_on(application, event)
+        application_save(application)
+        event.save()
+        return event
+
+
+def application_record(
+    application: Application, name: str, *, actor: User | None, expected: dict, reason: str = "", **changes
+) -> ApplicationEvent:
+    """Change fields that are not the state (who a case is assigned to), with an event row like a transition's.
+
+    Compare-and-swap: the change applies only if the state and the `expected` fields
+    are still what the caller read, so two caseworkers taking one case cannot both succeed.
+    """
+    with transaction.atomic():
+        if not Application.objects.filter(id=application.id, state=application.state, **expected).update(**changes):
+            raise ConflictError(
+                "Someone else changed this case at the same time. Nothing was changed: check the case again."
+            )
+        for field, value in changes.items():
+            setattr(application, field, value)
+        return ApplicationEvent.objects.create(
+            application=application, transition=name, from_state=application.state, to_state=application.state,
+            actor=actor, reason=reason,
+        )
+
+
+def _due_on(application: Application, event: ApplicationEvent):
+    if application.state in FINAL_STATES:
+        return None
+    clock = service_standard_clock([*application.events.all(), event], application.route_details.target_working_days)
+    return None if clock is None or clock.paused else clock.due_on
 
 
 def application_save(application: Application, **kwargs) -> None:

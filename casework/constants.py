@@ -3,6 +3,38 @@ class Role:
 
     CASEWORKER = "Caseworker"
     SENIOR_CASEWORKER = "Senior caseworker"
+    TEAM_LEADER = "Team leader"
+    AUDITOR = "Auditor"
+
+
+class RefusalReason:
+    """Reason codes for a refusal; the letter explains each in these words."""
+
+    LABELS = {
+        "eligibility": "You do not meet the eligibility requirements of the route.",
+        "financial": "You have not shown that you can support yourself without public funds.",
+        "documents": "The documents you gave do not show what they are needed to show, or are not genuine.",
+        "identity": "We could not be satisfied of your identity.",
+        "credibility": "We are not satisfied that you intend to do what you have said you will do.",
+        "suitability": "Your application falls for refusal on the grounds of suitability.",
+    }
+    CHOICES = list(LABELS.items())
+
+
+class Condition:
+    """Conditions of a grant of permission."""
+
+    WORK = [
+        ("none", "No work"),
+        ("sponsor", "Work only for the sponsor named in the certificate of sponsorship"),
+        ("limited", "Work up to 20 hours a week in term time"),
+        ("unrestricted", "Work permitted"),
+    ]
+    STUDY = [
+        ("permitted", "Study permitted"),
+        ("course", "Study only the course sponsored"),
+        ("none", "No study"),
+    ]
 
 
 class IdentityAction:
@@ -25,5 +57,5 @@ class IdentityAction:
 
 class Decision:
     GRANT = "grant"
-    REFUSE = "refuse"
-    CHOICES = [(GRANT, "Grant"), (REFUSE, "Refuse")]
+    REFUSE = "propose_refusal"
+    CHOICES = [(GRANT, "Grant"), (REFUSE, "Refuse (a senior caseworker confirms)")]

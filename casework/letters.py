@@ -11,23 +11,30 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from xml.sax.saxutils import escape
 
 from applications.models import Application
+from casework.constants import Condition, RefusalReason
 
 # The template version each outcome's letters are written from now. Adding a
 # version means adding a template file and pointing the outcome at it here;
 # letters already written keep the text and version they were written with.
 CURRENT_TEMPLATES = {
-    "grant": "grant_v1",
-    "refuse": "refuse_v1",
+    "grant": "grant_v2",
+    "refuse": "refuse_v2",
 }
 
 
-def letter_render(*, application: Application, outcome: str, reason: str) -> tuple[str, str]:
+def letter_render(*, application: Application, outcome: str, reason: str, status=None, reasons=()) -> tuple[str, str]:
     """(template version, letter text) for a decision made now."""
     template = CURRENT_TEMPLATES[outcome]
-    body = render_to_string(
-        f"casework/letters/{template}.txt",
-        {"application": application, "reason": reason, "decided_on": timezone.localdate()},
-    )
+    context = {
+        "application": application,
+        "reason": reason,
+        "decided_on": timezone.localdate(),
+        "status": status,
+        "work": dict(Condition.WORK).get(status.work_condition) if status else "",
+        "study": dict(Condition.STUDY).get(status.study_condition) if status else "",
+        "reasons": [RefusalReason.LABELS[code] for code in reasons],
+    }
+    body = render_to_string(f"casework/letters/{template}.txt", context)
     return template, body.strip() + "\n"
 
 

@@ -19,3 +19,80 @@ class DecisionLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} letter for {self.application}"
+
+
+class CaseNote(models.Model):
+    """A caseworker's note on a case: internal, never shown to the applicant."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.application} by {self.author}"
+
+
+class ImmigrationStatus(models.Model):
+    """The permission a grant gives, which the holder can prove to others with a share code."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="immigration_status")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="immigration_statuses")
+    route = models.CharField(max_length=32)
+    valid_from = models.DateField()
+    # Empty for indefinite leave (settlement).
+    valid_until = models.DateField(null=True, blank=True)
+    work_condition = models.CharField(max_length=16)
+    study_condition = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Status from {self.application}"
+
+
+class ShareCode(models.Model):
+    """A code the holder gives a third party to check their status, with their date of birth."""
+
+    status = models.ForeignKey(ImmigrationStatus, on_delete=models.CASCADE, related_name="share_codes")
+    code = models.CharField(max_length=9, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ShareCodeCheck(models.Model):
+    """One attempt by a third party to check a status: every one is kept, and the holder sees those of their codes."""
+
+    class Outcome(models.TextChoices):
+        SHOWN = "shown", "Status shown"
+        WRONG_DATE_OF_BIRTH = "wrong_dob", "Wrong date of birth"
+        EXPIRED = "expired", "Code expired"
+        REVOKED = "revoked", "Code revoked"
+        NOT_FOUND = "not_found", "No such code"
+        LOCKED = "locked", "Code locked after failed attempts"
+
+    share_code = models.ForeignKey(ShareCode, null=True, blank=True, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # A keyed hash of the checker's address: enough to rate-limit, not to identify.
+    address_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"Check of {self.share_code or 'unknown code'}: {self.outcome}"

@@ -1,15 +1,18 @@
 import datetime
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from applications import tasks
-from applications.models import Application, InformationRequest
-from applications.workflow import WorkflowError, application_transition
-from casework.constants import Decision, IdentityAction
+from applications.models import Application, ApplicationEvent, InformationRequest, State
+from applications.workflow import WorkflowError, application_record, application_transition
+from casework.constants import Decision, IdentityAction, RefusalReason
 from casework.letters import letter_render
-from casework.models import DecisionLetter
+from casework.models import CaseNote, DecisionLetter, ImmigrationStatus
 from identity.models import DuplicateCandidate, IdentityCheck
 from identity.services import identity_attempts_left, identity_check_rerun
 
@@ -50,12 +53,139 @@ def case_allowed_identity_actions(*, application: Application, user: User) -> li
     return allowed
 
 
-def case_decide(*, application: Application, actor: User, decision: str, reason: str) -> None:
+# Assignment.
+
+def case_assign_next(*, user: User, route: str | None = None) -> Application | None:
+    """Give the caseworker the waiting case due soonest (optionally on one route), or None.
+
+    Many caseworkers press "get next case" at once: on PostgreSQL each transaction
+    locks its candidate row and skips rows others have locked, so each gets a
+    different case without waiting. (SQLite takes the database's write lock at the
+    start of the transaction, so there the requests simply take turns.)
+    """
     with transaction.atomic():
-        event = application_transition(application, decision, actor=actor, reason=reason)
-        template, body = letter_render(application=application, outcome=decision, reason=reason)
-        DecisionLetter.objects.create(application=application, outcome=decision, template=template, body=body, decided_by=actor)
+        waiting = Application.objects.filter(state=State.READY_FOR_CASEWORK, assigned_to__isnull=True)
+        if route:
+            waiting = waiting.filter(route=route)
+        application = (
+            waiting.select_for_update(skip_locked=True)
+            .order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
+            .first()
+        )
+        if application is None:
+            return None
+        application_transition(application, "start_review", actor=user, by=user, reason="Taken from the queue.")
+    return application
+
+
+def case_take(*, application: Application, user: User) -> None:
+    """Take a particular case: one waiting for a caseworker, or an identity to review."""
+    if not user.has_perm("applications.work_cases"):
+        raise WorkflowError("You cannot take cases.")
+    if application.state == State.READY_FOR_CASEWORK:
+        application_transition(application, "start_review", actor=user, by=user, reason="Taken.")
+    elif application.state == State.IDENTITY_ADJUDICATION and application.assigned_to_id is None:
+        application_record(
+            application, "take", actor=user, reason="Taken for identity review.",
+            expected={"assigned_to__isnull": True}, assigned_to=user, assigned_at=timezone.now(),
+        )
+    else:
+        raise WorkflowError("This case cannot be taken: it is not waiting for a caseworker.")
+
+
+def case_release(*, application: Application, user: User | None, reason: str = "") -> None:
+    """Put a case back in the queue. The assignee or a team leader may; so may the system (user None)."""
+    if user is not None and application.assigned_to_id != user.id and not user.has_perm("applications.manage_casework"):
+        raise WorkflowError("Only the caseworker who has this case, or a team leader, can release it.")
+    reason = reason or "Released."
+    if application.state == State.IN_REVIEW:
+        application_transition(application, "release", actor=user, reason=reason)
+    elif application.assigned_to_id:
+        application_record(
+            application, "release", actor=user, reason=reason,
+            expected={"assigned_to_id": application.assigned_to_id}, assigned_to=None, assigned_at=None,
+        )
+    else:
+        raise WorkflowError("This case is not assigned to anyone.")
+
+
+def case_reassign(*, application: Application, user: User, to: User) -> None:
+    """A team leader gives a case to another caseworker."""
+    if not user.has_perm("applications.manage_casework"):
+        raise WorkflowError("Only a team leader can reassign cases.")
+    if not to.has_perm("applications.work_cases"):
+        raise WorkflowError(f"{to.email} cannot work on cases.")
+    if application.assigned_to_id is None:
+        raise WorkflowError("This case is not assigned to anyone: the caseworker can take it from the queue.")
+    application_record(
+        application, "reassign", actor=user, reason=f"Reassigned to {to.email}.",
+        expected={"assigned_to_id": application.assigned_to_id}, assigned_to=to, assigned_at=timezone.now(),
+    )
+
+
+def cases_release_stale(*, now: datetime.datetime | None = None) -> int:
+    """Release cases taken but left without any action for CASE_CLAIM_TIMEOUT; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.CASE_CLAIM_TIMEOUT)
+    last_event = ApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    stale = Application.objects.filter(state=State.IN_REVIEW, assigned_at__lt=cutoff).annotate(last=Subquery(last_event)).filter(last__lt=cutoff)
+    released = 0
+    for application in stale:
+        case_release(application=application, user=None, reason="Released: no action for too long.")
+        released += 1
+    return released
+
+
+# Actions on a case.
+
+def case_add_note(*, application: Application, user: User, text: str) -> CaseNote:
+    if not user.has_perm("applications.work_cases"):
+        raise WorkflowError("You cannot add notes.")
+    return CaseNote.objects.create(application=application, author=user, text=text)
+
+
+def case_grant(
+    *, application: Application, actor: User, reason: str, valid_until: datetime.date | None, work_condition: str, study_condition: str
+) -> ImmigrationStatus:
+    """Grant the application: its letter, and the immigration status the holder can prove, in one transaction."""
+    with transaction.atomic():
+        event = application_transition(application, "grant", actor=actor, reason=reason)
+        status = ImmigrationStatus.objects.create(
+            application=application,
+            holder_id=application.applicant_id,
+            route=application.route,
+            valid_from=timezone.localdate(),
+            valid_until=valid_until,
+            work_condition=work_condition,
+            study_condition=study_condition,
+        )
+        _letter(application, "grant", actor, reason, status=status)
         tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
+    return status
+
+
+def case_propose_refusal(*, application: Application, actor: User, reasons: list[str], reason: str) -> None:
+    """Propose to refuse; a different caseworker with the senior permission confirms or returns it."""
+    if not reasons or set(reasons) - set(RefusalReason.LABELS):
+        raise WorkflowError("Choose at least one reason for the refusal.")
+    application_transition(application, "propose_refusal", actor=actor, reason=reason, by=actor, reasons=reasons)
+
+
+def case_confirm_refusal(*, application: Application, actor: User, reason: str) -> None:
+    proposal = application.events.filter(transition="propose_refusal").last()
+    with transaction.atomic():
+        reasons = application.refusal_reasons
+        event = application_transition(application, "confirm_refusal", actor=actor, reason=reason or proposal.reason)
+        _letter(application, "refuse", proposal.actor, proposal.reason, reasons=reasons)
+        tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
+
+
+def case_return_refusal(*, application: Application, actor: User, reason: str) -> None:
+    application_transition(application, "return_refusal", actor=actor, reason=reason)
+
+
+def _letter(application: Application, outcome: str, decided_by: User, reason: str, **context) -> None:
+    template, body = letter_render(application=application, outcome=outcome, reason=reason, **context)
+    DecisionLetter.objects.create(application=application, outcome=outcome, template=template, body=body, decided_by=decided_by)
 
 
 def case_request_information(*, application: Application, actor: User, message: str, respond_by: datetime.date) -> None:
@@ -83,6 +213,8 @@ def case_identity_action(*, application: Application, actor: User, action: str, 
 
 def case_resolve_duplicate(*, candidate: DuplicateCandidate, actor: User, resolution: str, reason: str) -> None:
     """Confirm or dismiss a potential duplicate identity. Resolving one twice changes nothing."""
+    if not actor.has_perm("applications.work_cases"):
+        raise WorkflowError("You cannot resolve potential duplicates.")
     updated = DuplicateCandidate.objects.filter(id=candidate.id, resolved_at__isnull=True).update(
         resolution=resolution, reason=reason, resolved_by=actor, resolved_at=timezone.now()
     )

@@ -4,44 +4,103 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.routes import DocumentKind
-from applications.selectors import answer_sections, application_clock, application_timeline
+from applications.selectors import answer_sections, application_clock
 from applications.workflow import WorkflowError
-from casework.forms import DecisionForm, DuplicateResolutionForm, IdentityActionForm, InformationRequestForm
-from casework.selectors import case_queue
+from casework import selectors
+from casework.constants import Decision
+from casework.forms import (
+    DecisionForm,
+    DuplicateResolutionForm,
+    IdentityActionForm,
+    InformationRequestForm,
+    NoteForm,
+    QueueFilterForm,
+    ReassignForm,
+    RefusalReviewForm,
+)
 from casework.services import (
+    case_add_note,
     case_allowed_decisions,
     case_allowed_identity_actions,
+    case_assign_next,
     case_blocked_decisions,
     case_can_request_information,
-    case_decide,
+    case_confirm_refusal,
+    case_grant,
     case_identity_action,
+    case_propose_refusal,
+    case_reassign,
+    case_release,
     case_request_information,
     case_resolve_duplicate,
+    case_return_refusal,
+    case_take,
 )
 from identity.models import DuplicateCandidate
 
+PAGE_SIZE = 50
 
-def _require_caseworker(request: HttpRequest) -> None:
-    if not request.user.has_perm("applications.work_cases"):
+
+def _require(request: HttpRequest, permission: str = "applications.view_cases") -> None:
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
 def _get_case_for_user(request: HttpRequest, application_id: UUID) -> Application:
-    _require_caseworker(request)
+    _require(request)
     # Drafts are the applicant's own until submitted.
-    return get_object_or_404(Application.objects.exclude(submitted_at=None), id=application_id)
+    return get_object_or_404(
+        Application.objects.exclude(submitted_at=None).select_related("applicant", "assigned_to"), id=application_id
+    )
+
+
+def _done(request: HttpRequest, application: Application, action, success: str) -> HttpResponse:
+    """Run a service call, turning a refusal into a message; back to the case either way."""
+    try:
+        action()
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("casework:case", application.id)
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require_caseworker(request)
-    return render(request, "casework/queue.html", {"cases": case_queue()})
+    _require(request)
+    filters = QueueFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    cases = selectors.case_queue(user=request.user, **{key: value for key, value in chosen.items() if value})
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    other_pages = request.GET.copy()
+    other_pages.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": [(application, selectors.due(application)) for application in page.object_list],
+        "counts": selectors.case_counts(cases),
+        "total": page.paginator.count,
+        "query": other_pages.urlencode(),
+    }
+    return render(request, "casework/queue.html", context)
+
+
+@login_required
+@require_POST
+def assign_next(request: HttpRequest) -> HttpResponse:
+    _require(request, "applications.work_cases")
+    application = case_assign_next(user=request.user, route=request.POST.get("route") or None)
+    if application is None:
+        messages.success(request, "There are no cases waiting.")
+        return redirect("casework:queue")
+    return redirect("casework:case", application.id)
 
 
 def _case_page(
@@ -51,34 +110,79 @@ def _case_page(
     form: DecisionForm | None = None,
     information_form: InformationRequestForm | None = None,
     identity_form: IdentityActionForm | None = None,
+    review_form: RefusalReviewForm | None = None,
+    note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    user = request.user
+    allowed_decisions = case_allowed_decisions(application=application, user=user)
     context = {
         "application": application,
+        "due": selectors.due(application),
         "answers": answer_sections(application),
         "documents": application.documents.exclude(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
         "checks": application.identity_checks.select_related("passport_photo", "selfie").prefetch_related("runs"),
         "duplicates": application.duplicate_candidates.select_related("candidate", "resolved_by"),
         "biometric_purge": getattr(application, "biometric_purge", None),
-        "identity_form": identity_form
-        or IdentityActionForm(allowed=case_allowed_identity_actions(application=application, user=request.user)),
-        "duplicate_form": DuplicateResolutionForm(),
-        "max_attempts": settings.IDENTITY_MAX_ATTEMPTS,
         "information_requests": application.information_requests.prefetch_related("documents"),
-        "timeline": application_timeline(application),
+        "notes": application.notes.select_related("author"),
+        "events": application.events.select_related("actor"),
         "clock": application_clock(application),
-        "form": form or DecisionForm(allowed=case_allowed_decisions(application=application, user=request.user)),
-        "can_request_information": case_can_request_information(application=application, user=request.user),
-        "blocked_decisions": case_blocked_decisions(application=application, user=request.user),
+        "letter": getattr(application, "letter", None),
+        "max_attempts": settings.IDENTITY_MAX_ATTEMPTS,
+        "can_work": user.has_perm("applications.work_cases"),
+        "can_take": user.has_perm("applications.work_cases") and application.assigned_to_id is None
+        and application.state in ("ready_for_casework", "identity_adjudication"),
+        "can_release": application.assigned_to_id is not None
+        and (application.assigned_to_id == user.id or user.has_perm("applications.manage_casework")),
+        "can_reassign": user.has_perm("applications.manage_casework") and application.assigned_to_id is not None,
+        "form": form or DecisionForm(allowed=allowed_decisions),
+        "allowed_decisions": allowed_decisions,
+        "blocked_decisions": case_blocked_decisions(application=application, user=user),
+        "can_request_information": case_can_request_information(application=application, user=user),
         "information_form": information_form or InformationRequestForm(),
+        "identity_form": identity_form
+        or IdentityActionForm(allowed=case_allowed_identity_actions(application=application, user=user)),
+        "duplicate_form": DuplicateResolutionForm(),
+        "can_review_refusal": {"confirm_refusal", "return_refusal"} & {
+            t.name for t in application.get_available_user_state_transitions(user)
+        },
+        "review_form": review_form or RefusalReviewForm(),
+        "note_form": note_form or NoteForm(),
+        "reassign_form": ReassignForm(),
     }
     return render(request, "casework/case.html", context, status=status)
 
 
 @login_required
 def case_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    return _case_page(request, _get_case_for_user(request, application_id))
+
+
+@login_required
+@require_POST
+def case_take_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_case_for_user(request, application_id)
-    return _case_page(request, application)
+    return _done(request, application, lambda: case_take(application=application, user=request.user), "The case is yours.")
+
+
+@login_required
+@require_POST
+def case_release_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_case_for_user(request, application_id)
+    return _done(request, application, lambda: case_release(application=application, user=request.user), "The case is back in the queue.")
+
+
+@login_required
+@require_POST
+def case_reassign_view(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_case_for_user(request, application_id)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select a caseworker to reassign the case to.")
+        return redirect("casework:case", application.id)
+    to = form.cleaned_data["to"]
+    return _done(request, application, lambda: case_reassign(application=application, user=request.user, to=to), f"Reassigned to {to.email}.")
 
 
 @login_required
@@ -87,61 +191,68 @@ def case_decision(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_case_for_user(request, application_id)
     allowed = case_allowed_decisions(application=application, user=request.user)
     if not allowed:
-        messages.error(
-            request, f"This application is “{application.get_state_display()}”: no decision can be made on it now."
-        )
+        messages.error(request, f"This application is “{application.get_state_display()}”: you cannot make a decision on it now.")
         return redirect("casework:case", application.id)
     form = DecisionForm(request.POST, allowed=allowed)
     if not form.is_valid():
         return _case_page(request, application, form=form, status=400)
-    try:
-        case_decide(application=application, actor=request.user, **form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, str(error))
+    data = form.cleaned_data
+    if data["decision"] == Decision.GRANT:
+        def action():
+            case_grant(
+                application=application, actor=request.user, reason=data["reason"], valid_until=data["valid_until"],
+                work_condition=data["work_condition"], study_condition=data["study_condition"],
+            )
+        success = f"Application {application.reference} granted."
     else:
-        messages.success(request, f"Application {application.reference}: {application.get_state_display().lower()}.")
-    return redirect("casework:case", application.id)
+        def action():
+            case_propose_refusal(application=application, actor=request.user, reasons=data["reasons"], reason=data["reason"])
+        success = "Refusal proposed: a senior caseworker will confirm or return it."
+    return _done(request, application, action, success)
+
+
+@login_required
+@require_POST
+def case_refusal_review(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_case_for_user(request, application_id)
+    form = RefusalReviewForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, application, review_form=form, status=400)
+    confirm = form.cleaned_data["outcome"] == "confirm_refusal"
+    service = case_confirm_refusal if confirm else case_return_refusal
+    return _done(
+        request, application,
+        lambda: service(application=application, actor=request.user, reason=form.cleaned_data["review_reason"]),
+        f"Application {application.reference} refused." if confirm else "Refusal returned to the caseworker.",
+    )
 
 
 @login_required
 @require_POST
 def case_information_request(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_case_for_user(request, application_id)
-    if not case_can_request_information(application=application, user=request.user):
-        messages.error(request, f"This application is “{application.get_state_display()}”: information cannot be requested now.")
-        return redirect("casework:case", application.id)
     form = InformationRequestForm(request.POST)
     if not form.is_valid():
         return _case_page(request, application, information_form=form, status=400)
-    try:
-        case_request_information(application=application, actor=request.user, **form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Information requested. The service standard clock has stopped for {application.reference}.")
-    return redirect("casework:case", application.id)
+    return _done(
+        request, application,
+        lambda: case_request_information(application=application, actor=request.user, **form.cleaned_data),
+        f"Information requested. The service standard clock has stopped for {application.reference}.",
+    )
 
 
 @login_required
 @require_POST
 def case_identity(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _get_case_for_user(request, application_id)
-    allowed = case_allowed_identity_actions(application=application, user=request.user)
-    if not allowed:
-        messages.error(request, f"This application is “{application.get_state_display()}”: nothing can be done about its identity now.")
-        return redirect("casework:case", application.id)
-    form = IdentityActionForm(request.POST, allowed=allowed)
+    form = IdentityActionForm(request.POST, allowed=case_allowed_identity_actions(application=application, user=request.user))
     if not form.is_valid():
         return _case_page(request, application, identity_form=form, status=400)
-    try:
-        case_identity_action(
-            application=application, actor=request.user, action=form.cleaned_data["action"], reason=form.cleaned_data["identity_reason"]
-        )
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Done. {application.reference} is now “{Application.objects.get(id=application.id).get_state_display()}”.")
-    return redirect("casework:case", application.id)
+    return _done(
+        request, application,
+        lambda: case_identity_action(application=application, actor=request.user, action=form.cleaned_data["action"], reason=form.cleaned_data["identity_reason"]),
+        "Recorded.",
+    )
 
 
 @login_required
@@ -153,12 +264,18 @@ def case_duplicate(request: HttpRequest, application_id: UUID, candidate_id: int
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect("casework:case", application.id)
-    try:
-        case_resolve_duplicate(
-            candidate=candidate, actor=request.user, resolution=form.cleaned_data["resolution"], reason=form.cleaned_data["duplicate_reason"]
-        )
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Potential duplicate {candidate.candidate.reference} resolved.")
-    return redirect("casework:case", application.id)
+    return _done(
+        request, application,
+        lambda: case_resolve_duplicate(candidate=candidate, actor=request.user, resolution=form.cleaned_data["resolution"], reason=form.cleaned_data["duplicate_reason"]),
+        f"Potential duplicate {candidate.candidate.reference} resolved.",
+    )
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    application = _get_case_for_user(request, application_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, application, note_form=form, status=400)
+    return _done(request, application, lambda: case_add_note(application=application, user=request.user, text=form.cleaned_data["text"]), "Note added.")

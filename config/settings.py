@@ -247,12 +247,21 @@ IDENTITY_MAX_ATTEMPTS = env_int("IDENTITY_MAX_ATTEMPTS", 3)
 # been running for longer than the task's hard time limit, at most this many times.
 IDENTITY_CHECK_PENDING_TIMEOUT = env_int("IDENTITY_CHECK_PENDING_TIMEOUT", 300)
 IDENTITY_CHECK_MAX_SWEEPS = env_int("IDENTITY_CHECK_MAX_SWEEPS", 3)
+# Casework: a case taken but left without any action for this long goes back to the queue.
+CASE_CLAIM_TIMEOUT = env_int("CASE_CLAIM_TIMEOUT", 2 * 60 * 60)
+# A case is "due soon" this many working days before its service-standard date.
+DUE_SOON_WORKING_DAYS = 3
+# Share-code checks: per address within the window, and wrong dates of birth per code per day.
+SHARE_CODE_CHECKS_PER_ADDRESS = env_int("SHARE_CODE_CHECKS_PER_ADDRESS", 10)
+SHARE_CODE_CHECK_WINDOW = env_int("SHARE_CODE_CHECK_WINDOW", 600)
+SHARE_CODE_WRONG_DOB_LIMIT = 5
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-identity-checks": {"task": "identity.sweep_stuck_checks", "schedule": 60.0},
     "purge-biometrics": {"task": "identity.purge_biometrics", "schedule": 3600.0},
+    "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
 }
 
 LOGGING = {

@@ -50,6 +50,21 @@ def senior_caseworker(db) -> User:
     return _user("di.senior@example.com", Role.SENIOR_CASEWORKER)
 
 
+@pytest.fixture
+def second_caseworker(db) -> User:
+    return _user("ed.caseworker@example.com", Role.CASEWORKER)
+
+
+@pytest.fixture
+def team_leader(db) -> User:
+    return _user("fay.leader@example.com", Role.TEAM_LEADER)
+
+
+@pytest.fixture
+def auditor(db) -> User:
+    return _user("gil.auditor@example.com", Role.AUDITOR)
+
+
 def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)

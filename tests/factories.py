@@ -109,3 +109,46 @@ def answer_every_question(client: Client, application_id, route: Route) -> None:
         url = reverse("applications:question", args=[application_id, question.key])
         response = client.post(url, form_data(question, answers[question.key]))
         assert response.status_code == 302, f"{question.key}: {response.content.decode()[:2000]}"
+
+
+def submitted(applicant: User, **kwargs) -> Application:
+    return services.application_submit(application=draft_application(applicant, **kwargs), actor=applicant)
+
+
+def checked(applicant: User, **kwargs) -> Application:
+    """Submitted, with its identity check run (in this process)."""
+    from identity.services import identity_check_run
+
+    application = submitted(applicant, **kwargs)
+    identity_check_run(check_id=application.identity_checks.get().id, task_id=f"check-{application.id}")
+    application.refresh_from_db()
+    return application
+
+
+def in_review(applicant: User, caseworker: User, **kwargs) -> Application:
+    """Identity confirmed and taken by `caseworker`."""
+    from casework.services import case_take
+
+    application = checked(applicant, **kwargs)
+    case_take(application=application, user=caseworker)
+    return application
+
+
+def granted(applicant: User, caseworker: User, **kwargs) -> Application:
+    from casework.services import case_grant
+
+    application = in_review(applicant, caseworker, **kwargs)
+    case_grant(
+        application=application, actor=caseworker, reason="Meets the rules.",
+        valid_until=timezone.localdate() + datetime.timedelta(days=180), work_condition="none", study_condition="permitted",
+    )
+    return application
+
+
+def refused(applicant: User, caseworker: User, senior: User, **kwargs) -> Application:
+    from casework.services import case_confirm_refusal, case_propose_refusal
+
+    application = in_review(applicant, caseworker, **kwargs)
+    case_propose_refusal(application=application, actor=caseworker, reasons=["financial"], reason="Not enough funds shown.")
+    case_confirm_refusal(application=application, actor=senior, reason="")
+    return application

@@ -17,37 +17,30 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from applications.models import Application
-from applications.services import application_submit
-from casework.services import case_decide, case_request_information
-from identity.services import identity_check_run
+from casework.services import case_propose_refusal, case_request_information
+from casework.share_codes import share_code_create
 from tests import images
 from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
-from tests.factories import draft_application
+from tests.factories import draft_application, granted, in_review
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _build_pages(applicant, caseworker):
+def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, team_leader, auditor):
     """(user, path, "form" if the page's form should also be checked submitted empty) for each page."""
     draft = draft_application(applicant, route="skilled-worker")
     empty = Application.objects.create(applicant=applicant, route="visitor")
-    awaiting = application_submit(application=draft_application(applicant), actor=applicant)
-    identity_check_run(check_id=awaiting.identity_checks.get().id)
-    awaiting.refresh_from_db()
+    awaiting = in_review(applicant, caseworker)
     case_request_information(application=awaiting, actor=caseworker, message="Send payslips.",
                              respond_by=timezone.localdate() + datetime.timedelta(days=10))
-    # Another face, or the same face under two applications would be flagged as a potential duplicate.
-    decided = application_submit(
-        application=draft_application(applicant, route="student", passport=images.hopper_passport(), selfie=images.hopper_selfie()),
-        actor=applicant,
-    )
-    identity_check_run(check_id=decided.identity_checks.get().id)
-    decided.refresh_from_db()
-    case_decide(application=decided, actor=caseworker, decision="grant", reason="Meets the rules.")
-    in_review = application_submit(application=draft_application(applicant, route="family-partner"), actor=applicant)
-    identity_check_run(check_id=in_review.identity_checks.get().id)
+    # Other faces: the same face under several applications would be flagged as a potential duplicate.
+    decided = granted(applicant, caseworker, route="student", passport=images.hopper_passport(), selfie=images.hopper_selfie())
+    in_review_case = in_review(second_applicant, caseworker, route="family-partner", passport=images.hopper_passport(), selfie=images.astronaut_selfie())
+    proposed = in_review(second_applicant, caseworker, route="settlement", passport=images.hopper_passport(), selfie=images.hopper_selfie())
+    case_propose_refusal(application=proposed, actor=caseworker, reasons=["eligibility"], reason="Not long enough in the UK.")
+    share_code_create(status=decided.immigration_status, holder=applicant)
 
     def question(application, key):
         return reverse("applications:question", args=[application.id, key])
@@ -81,16 +74,24 @@ def _build_pages(applicant, caseworker):
         (applicant, reverse("applications:overview", args=[decided.id]), None),
         (applicant, reverse("applications:letter", args=[decided.id]), None),
         (caseworker, reverse("casework:queue"), None),
-        (caseworker, reverse("casework:case", args=[in_review.id]), None),
+        (caseworker, reverse("casework:case", args=[in_review_case.id]), "form"),
         (caseworker, reverse("casework:case", args=[decided.id]), None),
+        (senior_caseworker, reverse("casework:case", args=[proposed.id]), "form"),
+        (team_leader, reverse("casework:queue"), None),
+        (team_leader, reverse("casework:case", args=[in_review_case.id]), None),
+        (auditor, reverse("casework:case", args=[decided.id]), None),
+        (applicant, reverse("applications:share", args=[decided.id]), None),
+        (None, reverse("status-check"), "form"),
     ]
     return pages
 
 
-def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(live_service, applicant, caseworker):
+def test_every_page_passes_axe_and_has_one_h1_and_a_unique_title(
+    live_service, applicant, second_applicant, caseworker, senior_caseworker, team_leader, auditor
+):
     require_browser()
-    pages = _build_pages(applicant, caseworker)
-    cookies = {None: None, applicant: session_cookie(applicant), caseworker: session_cookie(caseworker)}
+    pages = _build_pages(applicant, second_applicant, caseworker, senior_caseworker, team_leader, auditor)
+    cookies = {None: None, **{user: session_cookie(user) for user in (applicant, caseworker, senior_caseworker, team_leader, auditor)}}
 
     from playwright.sync_api import sync_playwright
 

@@ -7,7 +7,7 @@ register = template.Library()
 @register.filter
 def error_anchor(field: BoundField) -> str:
     """The id of the input an error summary link should move focus to."""
-    if field.widget_type in ("radioselect", "dateinput"):
+    if field.widget_type in ("radioselect", "dateinput", "checkboxselectmultiple"):
         return f"{field.auto_id}_0"
     return field.auto_id
 

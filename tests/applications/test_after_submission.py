@@ -12,7 +12,7 @@ from casework.service_standard import add_working_days
 from identity.services import identity_check_run
 from tests import images
 from tests.conftest import signed_in
-from tests.factories import draft_application, upload
+from tests.factories import checked, draft_application, granted, in_review, refused, upload
 
 
 def _submitted(applicant, **kwargs):
@@ -20,10 +20,7 @@ def _submitted(applicant, **kwargs):
 
 
 def _with_caseworker(applicant):
-    application = _submitted(applicant)
-    identity_check_run(check_id=application.identity_checks.get().id)
-    application.refresh_from_db()
-    return application
+    return checked(applicant)
 
 
 def _status(applicant, application) -> str:
@@ -125,7 +122,7 @@ def _request_information(caseworker, application):
 
 
 def test_a_caseworker_asks_for_information_and_the_applicant_answers(applicant, caseworker):
-    application = _with_caseworker(applicant)
+    application = in_review(applicant, caseworker)
 
     _request_information(caseworker, application)
 
@@ -143,7 +140,8 @@ def test_a_caseworker_asks_for_information_and_the_applicant_answers(applicant, 
 
     assert "your answer has been sent to the caseworker" in response.content.decode()
     application.refresh_from_db()
-    assert application.state == State.READY_FOR_CASEWORK
+    # Back with the caseworker who asked.
+    assert (application.state, application.assigned_to) == (State.IN_REVIEW, caseworker)
     request = InformationRequest.objects.get()
     assert request.response == "Attached." and request.responded_at
     assert sorted(request.documents.values_list("original_name", flat=True)) == ["p.jpg", "payslips.pdf"]
@@ -152,7 +150,7 @@ def test_a_caseworker_asks_for_information_and_the_applicant_answers(applicant, 
 
 
 def test_an_answer_needs_text_and_at_most_three_good_files(applicant, caseworker):
-    application = _with_caseworker(applicant)
+    application = in_review(applicant, caseworker)
     _request_information(caseworker, application)
     url = reverse("applications:respond", args=[application.id])
 
@@ -168,7 +166,7 @@ def test_an_answer_needs_text_and_at_most_three_good_files(applicant, caseworker
 
 
 def test_answering_twice_changes_nothing(applicant, caseworker):
-    application = _with_caseworker(applicant)
+    application = in_review(applicant, caseworker)
     _request_information(caseworker, application)
     url = reverse("applications:respond", args=[application.id])
     signed_in(applicant).post(url, {"response": "First."})
@@ -180,10 +178,9 @@ def test_answering_twice_changes_nothing(applicant, caseworker):
     assert application.events.filter(transition="provide_information").count() == 1
 
 
-@pytest.mark.parametrize(("decision", "heading"), [("grant", "granted"), ("refuse", "refused")])
-def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, caseworker, decision, heading):
-    application = _with_caseworker(applicant)
-    signed_in(caseworker).post(reverse("casework:decision", args=[application.id]), {"decision": decision, "reason": "Because of the rules."})
+@pytest.mark.parametrize(("decision", "heading", "because"), [("grant", "granted", "Meets the rules."), ("refuse", "refused", "Not enough funds shown.")])
+def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, caseworker, senior_caseworker, decision, heading, because):
+    application = granted(applicant, caseworker) if decision == "grant" else refused(applicant, caseworker, senior_caseworker)
 
     status = _status(applicant, application)
     letter = signed_in(applicant).get(reverse("applications:letter", args=[application.id])).content.decode()
@@ -191,7 +188,7 @@ def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, casewo
 
     assert f"Your application has been {heading}" in status
     assert reverse("applications:letter", args=[application.id]) in status
-    assert "Dear Eileen Marie Collins" in letter and "Because of the rules." in letter
+    assert "Dear Eileen Marie Collins" in letter and because in letter
     assert application.reference in letter
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == f'attachment; filename="decision-{application.reference}.pdf"'
@@ -213,7 +210,7 @@ def test_there_is_no_letter_before_a_decision(applicant):
     ],
 )
 def test_emails_name_the_reference_and_link_to_the_application(applicant, caseworker, kind, subject, body):
-    application = _with_caseworker(applicant)
+    application = in_review(applicant, caseworker)
     _request_information(caseworker, application)
 
     application_email_send(application_id=str(application.id), kind=kind, event_id=application.events.last().id)
@@ -226,7 +223,7 @@ def test_emails_name_the_reference_and_link_to_the_application(applicant, casewo
 
 
 def test_emails_are_queued_only_when_the_change_commits(applicant, caseworker, django_capture_on_commit_callbacks):
-    application = _with_caseworker(applicant)
+    application = in_review(applicant, caseworker)
 
     with django_capture_on_commit_callbacks() as callbacks:
         _request_information(caseworker, application)

@@ -9,7 +9,7 @@ from applications.workflow import WorkflowError
 from identity.models import IdentityCheck
 from tests import images
 from tests.conftest import signed_in
-from tests.factories import draft_application, upload
+from tests.factories import draft_application, refused, upload
 
 
 def test_start_page_is_public(client, db):
@@ -255,14 +255,8 @@ def test_another_applicant_gets_not_found(applicant, second_applicant, page, ext
 
 
 @pytest.mark.parametrize("page", ["overview", "confirmation", "letter", "letter-pdf"])
-def test_another_applicant_gets_not_found_for_a_decided_application(applicant, second_applicant, caseworker, page):
-    from casework.services import case_decide
-    from identity.services import identity_check_run
-
-    application = application_submit(application=draft_application(applicant), actor=applicant)
-    identity_check_run(check_id=application.identity_checks.get().id)
-    application.refresh_from_db()
-    case_decide(application=application, actor=caseworker, decision="refuse", reason="No.")
+def test_another_applicant_gets_not_found_for_a_decided_application(applicant, second_applicant, caseworker, senior_caseworker, page):
+    application = refused(applicant, caseworker, senior_caseworker)
     url = reverse(f"applications:{page}", args=[application.id])
     assert signed_in(applicant).get(url).status_code == 200
 

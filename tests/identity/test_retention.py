@@ -5,20 +5,15 @@ from django.utils import timezone
 
 from applications.models import Document
 from applications.services import application_submit
-from casework.services import case_decide
 from identity.models import BiometricPurge, FaceEnrolment
 from identity.retention import biometrics_purge_due
-from identity.services import identity_check_run
 from tests import images
 from tests.conftest import signed_in
-from tests.factories import draft_application
+from tests.factories import draft_application, granted
 
 
 def _decided(applicant, caseworker, days_ago: int, **photos):
-    application = application_submit(application=draft_application(applicant, route="skilled-worker", **photos), actor=applicant)
-    identity_check_run(check_id=application.identity_checks.get().id, task_id="t")
-    application.refresh_from_db()
-    case_decide(application=application, actor=caseworker, decision="grant", reason="")
+    application = granted(applicant, caseworker, route="skilled-worker", **photos)
     type(application).objects.filter(id=application.id).update(decided_at=timezone.now() - timedelta(days=days_ago))
     return application
 

@@ -11,6 +11,8 @@ DEMO_USERS = [
     ("applicant@example.com", "Applicant", None),
     ("caseworker@example.com", "Caseworker", Role.CASEWORKER),
     ("senior@example.com", "Senior caseworker", Role.SENIOR_CASEWORKER),
+    ("teamleader@example.com", "Team leader", Role.TEAM_LEADER),
+    ("auditor@example.com", "Auditor", Role.AUDITOR),
 ]
 
 

@@ -1,10 +1,12 @@
 from django.db import migrations
 
-# A copy of casework.constants.Role as it was when this migration was written:
-# migrations must not change meaning when the code moves on.
+# The roles as they were when this migration was written: migrations must not
+# change meaning when the code moves on.
 ROLES = {
-    "Caseworker": ["work_cases", "decide_application"],
-    "Senior caseworker": ["work_cases", "decide_application", "confirm_identity_override"],
+    "Caseworker": ["view_cases", "work_cases", "decide_application"],
+    "Senior caseworker": ["view_cases", "work_cases", "decide_application", "confirm_identity_override", "confirm_refusal"],
+    "Team leader": ["view_cases", "work_cases", "manage_casework"],
+    "Auditor": ["view_cases"],
 }
 
 
@@ -30,6 +32,7 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("casework", "0001_initial"),
         ("applications", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

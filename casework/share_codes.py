@@ -1,0 +1,99 @@
+"""Share codes: a holder proves their immigration status to an employer or landlord.
+
+A code is 9 characters from an alphabet without look-alikes (no 0, O, 1, I, L or U),
+written in three groups (W7K 3MF 9QX), valid for 90 days unless revoked. A check
+needs the code and the holder's date of birth; it is refused after too many tries
+from one address, or too many wrong dates of birth for one code, and every check
+is logged for the holder to see.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from applications.workflow import WorkflowError
+from casework.models import ImmigrationStatus, ShareCode, ShareCodeCheck
+
+ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+LENGTH = 9
+VALID_FOR = timedelta(days=90)
+
+
+class RateLimited(Exception):
+    """Too many checks from one address: try again later."""
+
+
+def format_code(code: str) -> str:
+    return " ".join(code[i : i + 3] for i in range(0, LENGTH, 3))
+
+
+def normalise_code(text: str) -> str:
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def share_code_create(*, status: ImmigrationStatus, holder: User) -> ShareCode:
+    if status.holder_id != holder.id:
+        raise WorkflowError("Only the holder of a status can share it.")
+    now = timezone.now()
+    return ShareCode.objects.create(
+        status=status,
+        code="".join(secrets.choice(ALPHABET) for _ in range(LENGTH)),
+        created_at=now,
+        expires_at=now + VALID_FOR,
+    )
+
+
+def share_code_revoke(*, share_code: ShareCode, holder: User) -> None:
+    """Revoke a code so that it can no longer be used. Revoking twice changes nothing."""
+    if share_code.status.holder_id != holder.id:
+        raise WorkflowError("Only the holder of a status can revoke its codes.")
+    ShareCode.objects.filter(id=share_code.id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def _address_hash(address: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: ImmigrationStatus | None
+    outcome: str
+
+
+def share_code_check(*, code: str, date_of_birth: datetime.date, organisation: str, address: str) -> CheckResult:
+    """Check a code and date of birth; the status is returned only when both are right.
+
+    Raises RateLimited when this address has checked too often. Every attempt,
+    refused or not, is logged.
+    """
+    now = timezone.now()
+    address_hash = _address_hash(address)
+    window = now - timedelta(seconds=settings.SHARE_CODE_CHECK_WINDOW)
+    if ShareCodeCheck.objects.filter(address_hash=address_hash, checked_at__gte=window).count() >= settings.SHARE_CODE_CHECKS_PER_ADDRESS:
+        raise RateLimited
+    share_code = ShareCode.objects.select_related("status__application").filter(code=normalise_code(code)).first()
+    status = None
+    if share_code is None:
+        outcome = ShareCodeCheck.Outcome.NOT_FOUND
+    elif share_code.revoked_at:
+        outcome = ShareCodeCheck.Outcome.REVOKED
+    elif share_code.expires_at <= now:
+        outcome = ShareCodeCheck.Outcome.EXPIRED
+    elif share_code.checks.filter(outcome=ShareCodeCheck.Outcome.WRONG_DATE_OF_BIRTH, checked_at__gte=now - timedelta(days=1)).count() >= settings.SHARE_CODE_WRONG_DOB_LIMIT:
+        # Guessing dates of birth for a known code is slow and visible to the holder.
+        outcome = ShareCodeCheck.Outcome.LOCKED
+    elif share_code.status.application.answers.get("date_of_birth") != date_of_birth.isoformat():
+        outcome = ShareCodeCheck.Outcome.WRONG_DATE_OF_BIRTH
+    else:
+        outcome, status = ShareCodeCheck.Outcome.SHOWN, share_code.status
+    with transaction.atomic():
+        ShareCodeCheck.objects.create(share_code=share_code, organisation=organisation, outcome=outcome, address_hash=address_hash)
+    return CheckResult(status=status, outcome=outcome)

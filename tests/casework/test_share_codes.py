@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import ShareCode, ShareCodeCheck
+from casework.share_codes import ALPHABET, format_code, share_code_create
+from tests.conftest import signed_in
+from tests.factories import granted
+
+DOB = {"date_of_birth_day": "19", "date_of_birth_month": "11", "date_of_birth_year": "1956"}
+
+
+@pytest.fixture
+def status(applicant, caseworker):
+    return granted(applicant, caseworker).immigration_status
+
+
+def _check(client, code, dob=DOB, **extra):
+    return client.post(reverse("status-check"), {"code": code, "organisation": "Acme Lettings", **dob, **extra}, **extra)
+
+
+def test_the_holder_creates_a_code_of_nine_unambiguous_characters_valid_for_ninety_days(applicant, status):
+    response = signed_in(applicant).post(reverse("applications:share", args=[status.application_id]), {"create": "1"}, follow=True)
+
+    code = ShareCode.objects.get()
+    assert len(code.code) == 9 and set(code.code) <= set(ALPHABET)
+    assert not set(code.code) & set("01OIL")
+    assert (code.expires_at - code.created_at).days == 90
+    assert format_code(code.code) in response.content.decode()
+
+
+def test_a_third_party_sees_the_status_with_the_code_and_date_of_birth_and_the_holder_sees_the_check(client, applicant, status):
+    code = share_code_create(status=status, holder=applicant)
+
+    response = _check(client, format_code(code.code).lower())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Eileen Marie Collins" in page and "Standard Visitor" in page and "No work" in page
+    # Only what the status allows: nothing about the application itself.
+    assert "P1234567" not in page and application_reference(status) not in page
+    holder_page = signed_in(applicant).get(reverse("applications:share", args=[status.application_id])).content.decode()
+    assert "Acme Lettings" in holder_page and "Status shown" in holder_page
+
+
+def application_reference(status):
+    return status.application.reference
+
+
+@pytest.mark.parametrize(
+    ("make", "outcome"),
+    [
+        (lambda code: (code.code, {"date_of_birth_day": "20", "date_of_birth_month": "11", "date_of_birth_year": "1956"}), "wrong_dob"),
+        (lambda code: ("ZZZZZZZZZ", DOB), "not_found"),
+    ],
+    ids=["wrong-date-of-birth", "unknown-code"],
+)
+def test_a_wrong_code_or_date_of_birth_shows_nothing_and_says_the_same(client, applicant, status, make, outcome):
+    code = share_code_create(status=status, holder=applicant)
+    typed, dob = make(code)
+
+    response = client.post(reverse("status-check"), {"code": typed, **dob})
+
+    assert response.status_code == 400
+    assert "We could not find a status with this share code and date of birth" in response.content.decode()
+    assert "Eileen" not in response.content.decode()
+    assert ShareCodeCheck.objects.get().outcome == outcome
+
+
+def test_an_expired_code_does_not_work(client, applicant, status):
+    code = share_code_create(status=status, holder=applicant)
+    ShareCode.objects.filter(id=code.id).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    assert _check(client, code.code).status_code == 400
+    assert ShareCodeCheck.objects.get().outcome == "expired"
+
+
+def test_a_revoked_code_does_not_work_and_only_the_holder_can_revoke(client, applicant, second_applicant, status):
+    code = share_code_create(status=status, holder=applicant)
+    share_page = reverse("applications:share", args=[status.application_id])
+
+    assert signed_in(second_applicant).post(share_page, {"revoke": str(code.id)}).status_code == 404
+    signed_in(applicant).post(share_page, {"revoke": str(code.id)})
+
+    code.refresh_from_db()
+    assert code.revoked_at is not None
+    assert _check(client, code.code).status_code == 400
+    assert ShareCodeCheck.objects.get().outcome == "revoked"
+
+
+def test_checks_from_one_address_are_rate_limited(client, applicant, status, settings):
+    settings.SHARE_CODE_CHECKS_PER_ADDRESS = 3
+    code = share_code_create(status=status, holder=applicant)
+    for _ in range(3):
+        client.post(reverse("status-check"), {"code": "ZZZZZZZZZ", **DOB})
+
+    response = _check(client, code.code)
+
+    assert response.status_code == 429
+    assert "Too many checks" in response.content.decode()
+    # Another address is not affected.
+    assert _check(client, code.code, REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+def test_a_code_is_locked_after_repeated_wrong_dates_of_birth(applicant, status, settings):
+    from django.test import Client
+
+    code = share_code_create(status=status, holder=applicant)
+    for number in range(settings.SHARE_CODE_WRONG_DOB_LIMIT):
+        Client(REMOTE_ADDR=f"198.51.100.{number}").post(reverse("status-check"), {"code": code.code, **DOB, "date_of_birth_day": "1"})
+
+    response = _check(Client(REMOTE_ADDR="203.0.113.9"), code.code)
+
+    assert response.status_code == 400
+    assert ShareCodeCheck.objects.first().outcome == "locked"
+
+
+def test_there_is_no_share_page_before_a_grant(applicant, caseworker):
+    from tests.factories import in_review
+
+    application = in_review(applicant, caseworker)
+
+    assert signed_in(applicant).get(reverse("applications:share", args=[application.id])).status_code == 404
