@@ -24,6 +24,7 @@ bench: install-dev static
 	$(BIN)/python bench/identity_check_cpu.py
 	$(BIN)/python bench/identity_throughput.py 40
 	$(BIN)/python bench/gallery_search.py
+	$(BIN)/python bench/casework_pages.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -32,6 +32,12 @@ def _wait_for(condition, what: str, timeout: float = 60):
     raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
+def _signed_in(user) -> Client:
+    client = Client()
+    assert client.post(reverse("accounts:sign-in"), {"username": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
 def _email_to(address: str, subject: str):
     return next((m for m in mail.outbox if address in m.to and subject in m.subject), None)
 
@@ -40,11 +46,11 @@ def _email_to(address: str, subject: str):
     ("selfie", "identity_state", "decision", "applicant_sees"),
     [
         (images.astronaut_selfie, State.READY_FOR_CASEWORK, "grant", "Your application has been granted"),
-        (images.hopper_selfie, State.IDENTITY_ADJUDICATION, "refuse", "Your application has been refused"),
+        (images.hopper_selfie, State.IDENTITY_ADJUDICATION, "propose_refusal", "Your application has been refused"),
     ],
     ids=["matching-faces-granted", "different-faces-refused"],
 )
-def test_apply_verify_and_decide(celery_worker, caseworker, selfie, identity_state, decision, applicant_sees):
+def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, selfie, identity_state, decision, applicant_sees):
     email, password = "journey@example.com", "a-long-passphrase-here"
     applicant = Client()
     assert applicant.post(reverse("accounts:register"), {"email": email, "password": password}).status_code == 302
@@ -74,14 +80,20 @@ def test_apply_verify_and_decide(celery_worker, caseworker, selfie, identity_sta
     assert application.reference == reference
     assert application.state == identity_state
 
-    caseworker_client = Client()
-    response = caseworker_client.post(reverse("accounts:sign-in"), {"username": caseworker.email, "password": PASSWORD}, follow=True)
-    assert reference in response.content.decode()  # signed in, straight to the queue
+    caseworker_client = _signed_in(caseworker)
+    assert reference in caseworker_client.get(reverse("casework:queue")).content.decode()
+    take = reverse("casework:next") if decision == "grant" else reverse("casework:take", args=[application.id])
+    caseworker_client.post(take)
     case_page = caseworker_client.get(reverse("casework:case", args=[application.id])).content.decode()
     assert f"{application.identity_checks.get().distance:.3f}" in case_page
+    assert f">{caseworker.email}<" in case_page
     caseworker_client.post(
-        reverse("casework:decision", args=[application.id]), {"decision": decision, "reason": "Decided in the journey test."}
+        reverse("casework:decision", args=[application.id]),
+        {"decision": decision, "work_condition": "none", "study_condition": "permitted", "reasons": ["identity"],
+         "reason": "Decided in the journey test."},
     )
+    if decision == "propose_refusal":
+        _signed_in(senior_caseworker).post(reverse("casework:refusal-review", args=[application.id]), {"outcome": "confirm_refusal"})
     assert _wait_for(lambda: _email_to(email, f"A decision has been made on your application {reference}"), "the decision email")
 
     status_page = applicant.get(overview).content.decode()
