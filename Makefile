@@ -16,8 +16,9 @@ run: install static migrate demo-users
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
+# Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
 test: install-dev static
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Speed and throughput figures (docs/BENCHMARKS.md); a few minutes on two cores.
 bench: install-dev static

@@ -55,9 +55,9 @@ def _second_caseworker(permission: str, proposer_field: str):
     return check
 
 
-def _no_unresolved_duplicates(application: "Application") -> bool:
-    """Potential duplicate identities must be confirmed or dismissed first."""
-    return not application.duplicate_candidates.filter(resolved_at__isnull=True).exists()
+def _no_duplicate_identities(application: "Application") -> bool:
+    """Potential duplicate identities must be looked into and dismissed first: a confirmed duplicate cannot be granted."""
+    return not application.duplicate_candidates.exclude(resolution="dismissed").exists()
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -222,7 +222,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=State.IN_REVIEW,
         target=State.GRANTED,
         permission=_assigned("applications.decide_application"),
-        conditions=[_no_unresolved_duplicates],
+        conditions=[_no_duplicate_identities],
     )
     def grant(self) -> None:
         self.decided_at = timezone.now()

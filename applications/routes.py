@@ -76,6 +76,8 @@ class Route:
     target_working_days: int
     sections: tuple[Section, ...]
     evidence: tuple[EvidenceKind, ...] = field(default=())
+    # A grant on this route has no end date.
+    indefinite: bool = False
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -332,7 +334,8 @@ ROUTES: dict[str, Route] = {
         Route("settlement", "Settlement", "Indefinite leave to remain after qualifying time in the UK.", 120,
               (PERSONAL, CONTACT, PASSPORT, RESIDENCE),
               (EvidenceKind("residence_evidence", "Evidence of your time in the UK", "Letters, payslips or tax records covering the qualifying period."),
-               EvidenceKind("life_in_the_uk", "Life in the UK test pass letter", "The letter or email confirming you passed."))),
+               EvidenceKind("life_in_the_uk", "Life in the UK test pass letter", "The letter or email confirming you passed.")),
+              indefinite=True),
     ]
 }
 ROUTE_CHOICES = [(route.code, route.name) for route in ROUTES.values()]

@@ -115,7 +115,8 @@ def task_list(application: Application) -> list[Task]:
     return tasks
 
 
-# What each transition means to the applicant, in plain language.
+# What each step means to the applicant, in plain language. Steps not listed
+# (assignment, a proposed refusal and its review, ...) are internal to casework.
 _TIMELINE_TEXT = {
     "submit": "Application submitted",
     "start_identity_check": "Identity check started",
@@ -129,8 +130,9 @@ _TIMELINE_TEXT = {
     "reject_identity_override": "Your identity is still being reviewed",
     "request_information": "A caseworker asked you for more information",
     "provide_information": "You sent the information asked for",
+    "start_review": "A caseworker started reviewing your application",
     "grant": "Decision made: application granted",
-    "refuse": "Decision made: application refused",
+    "confirm_refusal": "Decision made: application refused",
     "withdraw": "Application withdrawn",
 }
 
@@ -143,8 +145,9 @@ class TimelineEntry:
 
 def application_timeline(application: Application) -> list[TimelineEntry]:
     return [
-        TimelineEntry(at=event.created_at, text=_TIMELINE_TEXT.get(event.transition, event.transition))
+        TimelineEntry(at=event.created_at, text=_TIMELINE_TEXT[event.transition])
         for event in application.events.all()
+        if event.transition in _TIMELINE_TEXT
     ]
 
 
@@ -153,9 +156,9 @@ def application_clock(application: Application) -> Clock | None:
 
 
 def application_decision_reason(application: Application) -> str:
-    if application.state not in (State.GRANTED, State.REFUSED):
-        return ""
-    event = application.events.filter(to_state=application.state).last()
+    """The reasons the applicant is given: the deciding caseworker's, not a reviewer's comments."""
+    transition = {State.GRANTED: "grant", State.REFUSED: "propose_refusal"}.get(application.state)
+    event = application.events.filter(transition=transition).last() if transition else None
     return event.reason if event else ""
 
 

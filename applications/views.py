@@ -49,7 +49,7 @@ def _get_document_for_user(request: HttpRequest, document_id: UUID) -> Document:
     document = get_object_or_404(Document.objects.select_related("application"), id=document_id, purged_at__isnull=True)
     application = document.application
     is_owner = application.applicant_id == request.user.id
-    is_case = application.submitted_at is not None and request.user.has_perm("applications.work_cases")
+    is_case = application.submitted_at is not None and request.user.has_perm("applications.view_cases")
     if not (is_owner or is_case):
         raise Http404
     return document
@@ -302,7 +302,11 @@ def application_respond_view(request: HttpRequest, application_id: UUID) -> Http
 
 
 def _get_letter(request: HttpRequest, application_id: UUID):
-    application = _get_application_for_applicant(request, application_id)
+    """The applicant's own decision letter, or any for casework (auditors included)."""
+    if request.user.has_perm("applications.view_cases"):
+        application = get_object_or_404(Application.objects.exclude(submitted_at=None), id=application_id)
+    else:
+        application = _get_application_for_applicant(request, application_id)
     letter = getattr(application, "letter", None)
     if letter is None:
         raise Http404

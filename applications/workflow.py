@@ -57,7 +57,9 @@ def application_record(
     are still what the caller read, so two caseworkers taking one case cannot both succeed.
     """
     with transaction.atomic():
-        if not Application.objects.filter(id=application.id, state=application.state, **expected).update(**changes):
+        matching = Application.objects.filter(id=application.id, state=application.state, **expected)
+        # With nothing to change, only record the event if the case is still as read.
+        if not (matching.update(**changes) if changes else matching.select_for_update().exists()):
             raise ConflictError(
                 "Someone else changed this case at the same time. Nothing was changed: check the case again."
             )

@@ -1,8 +1,10 @@
 """The public page where an employer or landlord checks a status with a share code."""
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from applications.forms import DateField
 from casework.constants import Condition
@@ -43,7 +45,8 @@ def status_check(request: HttpRequest) -> HttpResponse:
                 address=client_ip(request),
             )
         except RateLimited:
-            return render(request, "casework/status_check_limited.html", status=429)
+            minutes = settings.SHARE_CODE_CHECK_WINDOW // 60
+            return render(request, "casework/status_check_limited.html", {"minutes": minutes}, status=429)
         if result.status:
             status = result.status
             context = {
@@ -52,6 +55,7 @@ def status_check(request: HttpRequest) -> HttpResponse:
                 "route": status.application.route_details.name,
                 "work": dict(Condition.WORK).get(status.work_condition),
                 "study": dict(Condition.STUDY).get(status.study_condition),
+                "ended": status.valid_until is not None and status.valid_until < timezone.localdate(),
             }
             return render(request, "casework/status_check_result.html", context)
         # One message whatever was wrong, so that codes and dates of birth cannot be probed.

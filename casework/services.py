@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,7 +48,9 @@ def case_allowed_identity_actions(*, application: Application, user: User) -> li
     allowed = [action for action in IdentityAction.TRANSITIONS if action in available]
     if not identity_attempts_left(application):
         allowed = [action for action in allowed if action != IdentityAction.NEW_PHOTOS]
-    if not application.identity_checks.filter(status=IdentityCheck.Status.ERROR).exists():
+    latest = application.identity_checks.first()
+    if latest is None or latest.status != IdentityCheck.Status.ERROR:
+        # Only the current attempt is ever run again: earlier photos were superseded.
         allowed = [action for action in allowed if action != IdentityAction.RERUN]
     return allowed
 
@@ -78,10 +80,30 @@ def case_assign_next(*, user: User, route: str | None = None) -> Application | N
     return application
 
 
+def case_can_take(*, application: Application, user: User) -> bool:
+    return (
+        user.has_perm("applications.work_cases")
+        and application.assigned_to_id is None
+        and application.state in (State.READY_FOR_CASEWORK, State.IDENTITY_ADJUDICATION)
+    )
+
+
+def case_can_release(*, application: Application, user: User) -> bool:
+    return (
+        application.assigned_to_id is not None
+        and application.state in (State.IN_REVIEW, State.IDENTITY_ADJUDICATION)
+        and (application.assigned_to_id == user.id or user.has_perm("applications.manage_casework"))
+    )
+
+
+def _assigned_to(application: Application, user: User) -> bool:
+    return user.has_perm("applications.work_cases") and application.assigned_to_id == user.id
+
+
 def case_take(*, application: Application, user: User) -> None:
     """Take a particular case: one waiting for a caseworker, or an identity to review."""
-    if not user.has_perm("applications.work_cases"):
-        raise WorkflowError("You cannot take cases.")
+    if not case_can_take(application=application, user=user):
+        raise WorkflowError("This case cannot be taken: it is not waiting for a caseworker.")
     if application.state == State.READY_FOR_CASEWORK:
         application_transition(application, "start_review", actor=user, by=user, reason="Taken.")
     elif application.state == State.IDENTITY_ADJUDICATION and application.assigned_to_id is None:
@@ -89,24 +111,25 @@ def case_take(*, application: Application, user: User) -> None:
             application, "take", actor=user, reason="Taken for identity review.",
             expected={"assigned_to__isnull": True}, assigned_to=user, assigned_at=timezone.now(),
         )
-    else:
-        raise WorkflowError("This case cannot be taken: it is not waiting for a caseworker.")
 
 
 def case_release(*, application: Application, user: User | None, reason: str = "") -> None:
     """Put a case back in the queue. The assignee or a team leader may; so may the system (user None)."""
-    if user is not None and application.assigned_to_id != user.id and not user.has_perm("applications.manage_casework"):
-        raise WorkflowError("Only the caseworker who has this case, or a team leader, can release it.")
+    if user is not None and not case_can_release(application=application, user=user):
+        if application.assigned_to_id not in (None, user.id) and not user.has_perm("applications.manage_casework"):
+            raise WorkflowError("Only the caseworker who has this case, or a team leader, can release it.")
     reason = reason or "Released."
     if application.state == State.IN_REVIEW:
         application_transition(application, "release", actor=user, reason=reason)
-    elif application.assigned_to_id:
+    elif application.state == State.IDENTITY_ADJUDICATION and application.assigned_to_id:
         application_record(
             application, "release", actor=user, reason=reason,
             expected={"assigned_to_id": application.assigned_to_id}, assigned_to=None, assigned_at=None,
         )
     else:
-        raise WorkflowError("This case is not assigned to anyone.")
+        # Waiting for the applicant or for a second caseworker, a case stays with its caseworker:
+        # it comes back to them (a team leader can reassign it).
+        raise WorkflowError("Only a case being reviewed can be put back in the queue.")
 
 
 def case_reassign(*, application: Application, user: User, to: User) -> None:
@@ -124,22 +147,43 @@ def case_reassign(*, application: Application, user: User, to: User) -> None:
 
 
 def cases_release_stale(*, now: datetime.datetime | None = None) -> int:
-    """Release cases taken but left without any action for CASE_CLAIM_TIMEOUT; returns how many."""
+    """Release cases taken but left without any action (event or note) for CASE_CLAIM_TIMEOUT; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.CASE_CLAIM_TIMEOUT)
     last_event = ApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
-    stale = Application.objects.filter(state=State.IN_REVIEW, assigned_at__lt=cutoff).annotate(last=Subquery(last_event)).filter(last__lt=cutoff)
+    last_note = CaseNote.objects.filter(application=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    stale = (
+        Application.objects.filter(state__in=[State.IN_REVIEW, State.IDENTITY_ADJUDICATION], assigned_at__lt=cutoff)
+        .annotate(last_event=Subquery(last_event), last_note=Subquery(last_note))
+        .filter(Q(last_note__isnull=True) | Q(last_note__lt=cutoff), last_event__lt=cutoff)
+    )
     released = 0
-    for application in stale:
-        case_release(application=application, user=None, reason="Released: no action for too long.")
-        released += 1
+    for candidate in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            # Re-read under a lock: it may have been acted on or reassigned since the list was made.
+            application = Application.objects.select_for_update(skip_locked=True).filter(id=candidate, assigned_at__lt=cutoff).first()
+            if application is None:
+                continue
+            try:
+                case_release(application=application, user=None, reason="Released: no action for too long.")
+            except WorkflowError:
+                continue
+            released += 1
     return released
 
 
 # Actions on a case.
 
+def case_can_note(*, application: Application, user: User) -> bool:
+    """The caseworker who has the case; a team leader; a senior caseworker reviewing a proposal on it."""
+    reviewing = application.state in (State.REFUSAL_PROPOSED, State.IDENTITY_OVERRIDE_PROPOSED) and (
+        user.has_perm("applications.confirm_refusal") or user.has_perm("applications.confirm_identity_override")
+    )
+    return _assigned_to(application, user) or user.has_perm("applications.manage_casework") or reviewing
+
+
 def case_add_note(*, application: Application, user: User, text: str) -> CaseNote:
-    if not user.has_perm("applications.work_cases"):
-        raise WorkflowError("You cannot add notes.")
+    if not case_can_note(application=application, user=user):
+        raise WorkflowError("Take the case to add notes to it.")
     return CaseNote.objects.create(application=application, author=user, text=text)
 
 
@@ -149,6 +193,9 @@ def case_grant(
     """Grant the application: its letter, and the immigration status the holder can prove, in one transaction."""
     with transaction.atomic():
         event = application_transition(application, "grant", actor=actor, reason=reason)
+        if valid_until is None and not application.route_details.indefinite:
+            # Raised inside the transaction: the grant above rolls back with it.
+            raise WorkflowError(f"A {application.route_details.name} grant needs the date the permission ends.")
         status = ImmigrationStatus.objects.create(
             application=application,
             holder_id=application.applicant_id,
@@ -171,10 +218,10 @@ def case_propose_refusal(*, application: Application, actor: User, reasons: list
 
 
 def case_confirm_refusal(*, application: Application, actor: User, reason: str) -> None:
-    proposal = application.events.filter(transition="propose_refusal").last()
     with transaction.atomic():
         reasons = application.refusal_reasons
-        event = application_transition(application, "confirm_refusal", actor=actor, reason=reason or proposal.reason)
+        event = application_transition(application, "confirm_refusal", actor=actor, reason=reason)
+        proposal = application.events.filter(transition="propose_refusal").last()
         _letter(application, "refuse", proposal.actor, proposal.reason, reasons=reasons)
         tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
 
@@ -202,8 +249,7 @@ def case_identity_action(*, application: Application, actor: User, action: str, 
         raise WorkflowError("That cannot be done on this application now.")
     with transaction.atomic():
         if action == IdentityAction.RERUN:
-            check = application.identity_checks.filter(status=IdentityCheck.Status.ERROR).first()
-            identity_check_rerun(check=check, actor=actor)
+            identity_check_rerun(check=application.identity_checks.first(), actor=actor)
             return
         extra = {"by": actor} if action == IdentityAction.PROPOSE_OVERRIDE else {}
         event = application_transition(application, action, actor=actor, reason=reason, **extra)
@@ -212,11 +258,17 @@ def case_identity_action(*, application: Application, actor: User, action: str, 
 
 
 def case_resolve_duplicate(*, candidate: DuplicateCandidate, actor: User, resolution: str, reason: str) -> None:
-    """Confirm or dismiss a potential duplicate identity. Resolving one twice changes nothing."""
-    if not actor.has_perm("applications.work_cases"):
-        raise WorkflowError("You cannot resolve potential duplicates.")
-    updated = DuplicateCandidate.objects.filter(id=candidate.id, resolved_at__isnull=True).update(
-        resolution=resolution, reason=reason, resolved_by=actor, resolved_at=timezone.now()
-    )
-    if not updated:
-        raise WorkflowError("This potential duplicate has already been resolved.")
+    """Confirm or dismiss a potential duplicate identity, as the caseworker who has the case, once."""
+    application = candidate.application
+    if not _assigned_to(application, actor):
+        raise WorkflowError("Take the case to resolve its potential duplicates.")
+    with transaction.atomic():
+        updated = DuplicateCandidate.objects.filter(id=candidate.id, resolved_at__isnull=True).update(
+            resolution=resolution, reason=reason, resolved_by=actor, resolved_at=timezone.now()
+        )
+        if not updated:
+            raise WorkflowError("This potential duplicate has already been resolved.")
+        application_record(
+            application, f"{resolution}_duplicate", actor=actor, expected={"assigned_to": actor},
+            reason=f"{candidate.candidate.reference}: {reason}",
+        )

@@ -43,11 +43,18 @@ def share_code_create(*, status: ImmigrationStatus, holder: User) -> ShareCode:
     if status.holder_id != holder.id:
         raise WorkflowError("Only the holder of a status can share it.")
     now = timezone.now()
+    expires_at = now + VALID_FOR
+    if status.valid_until:
+        # A code never outlives the permission it proves.
+        end = timezone.make_aware(datetime.datetime.combine(status.valid_until + timedelta(days=1), datetime.time.min))
+        expires_at = min(expires_at, end)
+    if expires_at <= now:
+        raise WorkflowError("This permission has ended: there is nothing to share.")
     return ShareCode.objects.create(
         status=status,
         code="".join(secrets.choice(ALPHABET) for _ in range(LENGTH)),
         created_at=now,
-        expires_at=now + VALID_FOR,
+        expires_at=expires_at,
     )
 
 
@@ -77,9 +84,20 @@ def share_code_check(*, code: str, date_of_birth: datetime.date, organisation: s
     now = timezone.now()
     address_hash = _address_hash(address)
     window = now - timedelta(seconds=settings.SHARE_CODE_CHECK_WINDOW)
+    # Approximate under a burst of simultaneous requests from one address (each
+    # counts before any has written); the per-code limit below is exact.
     if ShareCodeCheck.objects.filter(address_hash=address_hash, checked_at__gte=window).count() >= settings.SHARE_CODE_CHECKS_PER_ADDRESS:
         raise RateLimited
-    share_code = ShareCode.objects.select_related("status__application").filter(code=normalise_code(code)).first()
+    with transaction.atomic():
+        # Locking the code makes counting its wrong dates of birth and recording this
+        # attempt one step, so simultaneous guesses cannot exceed the limit.
+        share_code = ShareCode.objects.select_for_update().filter(code=normalise_code(code)).first()
+        outcome, status = _outcome(share_code, date_of_birth, now)
+        ShareCodeCheck.objects.create(share_code=share_code, organisation=organisation, outcome=outcome, address_hash=address_hash)
+    return CheckResult(status=status, outcome=outcome)
+
+
+def _outcome(share_code: ShareCode | None, date_of_birth: datetime.date, now) -> tuple[str, ImmigrationStatus | None]:
     status = None
     if share_code is None:
         outcome = ShareCodeCheck.Outcome.NOT_FOUND
@@ -94,6 +112,4 @@ def share_code_check(*, code: str, date_of_birth: datetime.date, organisation: s
         outcome = ShareCodeCheck.Outcome.WRONG_DATE_OF_BIRTH
     else:
         outcome, status = ShareCodeCheck.Outcome.SHOWN, share_code.status
-    with transaction.atomic():
-        ShareCodeCheck.objects.create(share_code=share_code, organisation=organisation, outcome=outcome, address_hash=address_hash)
-    return CheckResult(status=status, outcome=outcome)
+    return outcome, status

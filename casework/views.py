@@ -14,7 +14,7 @@ from applications.routes import DocumentKind
 from applications.selectors import answer_sections, application_clock
 from applications.workflow import WorkflowError
 from casework import selectors
-from casework.constants import Decision
+from casework.constants import Decision, RefusalReason
 from casework.forms import (
     DecisionForm,
     DuplicateResolutionForm,
@@ -31,6 +31,9 @@ from casework.services import (
     case_allowed_identity_actions,
     case_assign_next,
     case_blocked_decisions,
+    case_can_note,
+    case_can_release,
+    case_can_take,
     case_can_request_information,
     case_confirm_refusal,
     case_grant,
@@ -130,11 +133,10 @@ def _case_page(
         "clock": application_clock(application),
         "letter": getattr(application, "letter", None),
         "max_attempts": settings.IDENTITY_MAX_ATTEMPTS,
-        "can_work": user.has_perm("applications.work_cases"),
-        "can_take": user.has_perm("applications.work_cases") and application.assigned_to_id is None
-        and application.state in ("ready_for_casework", "identity_adjudication"),
-        "can_release": application.assigned_to_id is not None
-        and (application.assigned_to_id == user.id or user.has_perm("applications.manage_casework")),
+        "can_note": case_can_note(application=application, user=user),
+        "can_resolve_duplicates": application.assigned_to_id == user.id and user.has_perm("applications.work_cases"),
+        "can_take": case_can_take(application=application, user=user),
+        "can_release": case_can_release(application=application, user=user),
         "can_reassign": user.has_perm("applications.manage_casework") and application.assigned_to_id is not None,
         "form": form or DecisionForm(allowed=allowed_decisions),
         "allowed_decisions": allowed_decisions,
@@ -148,6 +150,7 @@ def _case_page(
             t.name for t in application.get_available_user_state_transitions(user)
         },
         "review_form": review_form or RefusalReviewForm(),
+        "refusal_reasons": [RefusalReason.LABELS.get(code, code) for code in application.refusal_reasons],
         "note_form": note_form or NoteForm(),
         "reassign_form": ReassignForm(),
     }

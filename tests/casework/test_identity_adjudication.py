@@ -1,13 +1,17 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from applications.models import Application, State
-from applications.services import application_submit
+from applications.services import application_retry_identity, application_submit
+from applications.uploads import read_photo
+from applications.workflow import application_transition
 from identity.models import DuplicateCandidate, IdentityCheck
 from identity.services import identity_check_run
 from tests import images
 from tests.conftest import signed_in
-from tests.factories import checked, draft_application
+from tests.factories import checked, draft_application, upload
 
 
 def _reviewed(applicant, **photos) -> Application:
@@ -127,10 +131,12 @@ def test_a_potential_duplicate_blocks_a_grant_until_resolved(applicant, second_a
     client.post(reverse("casework:take", args=[application.id]))
     page = client.get(reverse("casework:case", args=[application.id])).content.decode()
     assert "Potential duplicate identities" in page
-    assert "You cannot grant yet. Potential duplicate identities must be confirmed or dismissed first." in page
+    assert "You cannot grant yet. Potential duplicate identities must be looked into and dismissed first" in page
 
     client.post(reverse("casework:take", args=[application.id]))
-    grant = {"decision": "grant", "work_condition": "none", "study_condition": "permitted"}
+    until = datetime.date.today() + datetime.timedelta(days=365)
+    grant = {"decision": "grant", "work_condition": "none", "study_condition": "permitted",
+             "valid_until_day": until.day, "valid_until_month": until.month, "valid_until_year": until.year}
     response = client.post(reverse("casework:decision", args=[application.id]), grant)
     assert response.status_code == 400
     application.refresh_from_db()
@@ -145,18 +151,26 @@ def test_a_potential_duplicate_blocks_a_grant_until_resolved(applicant, second_a
     assert application.state == State.GRANTED
 
 
-def test_a_duplicate_is_resolved_once(applicant, second_applicant, caseworker, senior_caseworker):
+def test_a_duplicate_is_resolved_once_by_the_caseworker_who_has_the_case(applicant, second_applicant, caseworker, senior_caseworker):
     _reviewed(applicant)
     application = _reviewed(second_applicant)
     candidate = DuplicateCandidate.objects.get()
     url = reverse("casework:duplicate", args=[application.id, candidate.id])
+
+    not_taken = signed_in(caseworker).post(url, {"resolution": "dismissed", "duplicate_reason": "x"}, follow=True)
+    assert "Take the case to resolve" in not_taken.content.decode()
+    signed_in(caseworker).post(reverse("casework:take", args=[application.id]))
     signed_in(caseworker).post(url, {"resolution": "confirmed", "duplicate_reason": "Same person."})
+    again = signed_in(caseworker).post(url, {"resolution": "dismissed", "duplicate_reason": "No."}, follow=True)
 
-    response = signed_in(senior_caseworker).post(url, {"resolution": "dismissed", "duplicate_reason": "No."}, follow=True)
-
-    assert "already been resolved" in response.content.decode()
+    assert "already been resolved" in again.content.decode()
     candidate.refresh_from_db()
     assert (candidate.resolution, candidate.resolved_by) == ("confirmed", caseworker)
+    assert application.events.last().transition == "confirmed_duplicate"
+    # A confirmed duplicate cannot be granted.
+    from casework.services import case_blocked_decisions
+    application.refresh_from_db()
+    assert case_blocked_decisions(application=application, user=caseworker)
 
 
 def test_a_duplicate_of_another_case_is_not_found_through_this_one(applicant, second_applicant, caseworker):
@@ -167,10 +181,30 @@ def test_a_duplicate_of_another_case_is_not_found_through_this_one(applicant, se
     response = signed_in(caseworker).post(reverse("casework:duplicate", args=[first.id, candidate.id]), {"resolution": "dismissed", "duplicate_reason": "x"})
 
     assert response.status_code == 404
-    assert application.state == State.READY_FOR_CASEWORK
+    candidate.refresh_from_db()
+    assert candidate.resolved_at is None
 
 
 def test_applicants_cannot_adjudicate(applicant):
     application = _reviewed(applicant, selfie=images.hopper_selfie())
 
     assert signed_in(applicant).post(reverse("casework:identity", args=[application.id]), {"action": "propose_identity_override"}).status_code == 403
+
+
+def test_only_the_current_attempt_is_offered_a_re_run(applicant, caseworker):
+    application = application_submit(application=draft_application(applicant), actor=applicant)
+    # Attempt 1 errored; the applicant was asked for new photos; attempt 2 is referred.
+    IdentityCheck.objects.filter(id=application.identity_checks.get().id).update(status=IdentityCheck.Status.ERROR)
+    application_transition(application, "ask_for_new_photos", actor=None)
+    application_retry_identity(
+        application=application, actor=applicant,
+        passport_photo=read_photo(upload("p.jpg", images.astronaut_passport()), label="Passport"),
+        selfie=read_photo(upload("s.jpg", images.hopper_selfie()), label="Selfie"),
+    )
+    identity_check_run(check_id=application.identity_checks.first().id, task_id="second")
+    application.refresh_from_db()
+    signed_in(caseworker).post(reverse("casework:take", args=[application.id]))
+
+    form = signed_in(caseworker).get(reverse("casework:case", args=[application.id])).context["identity_form"]
+
+    assert "rerun_identity_check" not in dict(form.fields["action"].choices)

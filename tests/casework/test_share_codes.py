@@ -123,3 +123,49 @@ def test_there_is_no_share_page_before_a_grant(applicant, caseworker):
     application = in_review(applicant, caseworker)
 
     assert signed_in(applicant).get(reverse("applications:share", args=[application.id])).status_code == 404
+
+
+def test_a_permission_that_has_ended_is_shown_as_ended_and_codes_do_not_outlive_it(client, applicant, status):
+    from casework.models import ImmigrationStatus
+
+    ends = timezone.localdate() + datetime.timedelta(days=10)
+    ImmigrationStatus.objects.filter(id=status.id).update(valid_until=ends)
+    status.refresh_from_db()
+    code = share_code_create(status=status, holder=applicant)
+    assert code.expires_at.date() <= ends + datetime.timedelta(days=1)
+
+    ImmigrationStatus.objects.filter(id=status.id).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    page = _check(client, code.code).content.decode()
+
+    assert "This permission ended on" in page
+
+
+def test_simultaneous_wrong_dates_of_birth_do_not_exceed_the_limit(committed_db, applicant, caseworker, settings):
+    import threading
+
+    from django.db import connections
+
+    from casework.share_codes import share_code_check
+
+    status = granted(applicant, caseworker).immigration_status
+    code = share_code_create(status=status, holder=applicant)
+    settings.SHARE_CODE_CHECKS_PER_ADDRESS = 1000
+    barrier = threading.Barrier(12)
+
+    def guess(number):
+        try:
+            barrier.wait()
+            share_code_check(code=code.code, date_of_birth=datetime.date(1950, 1, number + 1), organisation="", address=f"198.51.100.{number}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    outcomes = list(ShareCodeCheck.objects.values_list("outcome", flat=True))
+    assert len(outcomes) == 12
+    assert outcomes.count("wrong_dob") == settings.SHARE_CODE_WRONG_DOB_LIMIT
+    assert outcomes.count("locked") == 12 - settings.SHARE_CODE_WRONG_DOB_LIMIT

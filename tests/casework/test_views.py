@@ -22,7 +22,11 @@ from tests import images
 from tests.conftest import signed_in
 from tests.factories import checked, draft_application, in_review
 
-GRANT = {"decision": "grant", "work_condition": "sponsor", "study_condition": "permitted", "reason": "Meets the rules."}
+_UNTIL = timezone.localdate() + datetime.timedelta(days=200)
+GRANT = {
+    "decision": "grant", "work_condition": "sponsor", "study_condition": "permitted", "reason": "Meets the rules.",
+    "valid_until_day": _UNTIL.day, "valid_until_month": _UNTIL.month, "valid_until_year": _UNTIL.year,
+}
 
 
 def _grant(user, application, **extra):
@@ -144,7 +148,7 @@ def test_a_write_action_needs_the_case_assigned_to_the_actor(applicant, casework
     application.refresh_from_db()
     assert application.state == State.IN_REVIEW
     with pytest.raises(WorkflowError, match="assigned to you"):
-        case_grant(application=application, actor=second_caseworker, reason="", valid_until=None, work_condition="none", study_condition="none")
+        case_grant(application=application, actor=second_caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="none")
 
 
 def test_two_caseworkers_taking_one_identity_review_one_wins(applicant, caseworker, second_caseworker):
@@ -208,6 +212,34 @@ def test_a_grant_records_its_conditions_a_status_and_a_letter(applicant, casewor
     assert "Work only for the sponsor" in application.letter.body
     assert application.letter.template == "grant_v2"
     assert application.due_on is None
+
+
+def test_a_grant_on_a_time_limited_route_needs_an_end_date_and_settlement_does_not(applicant, second_applicant, caseworker):
+    visitor = in_review(applicant, caseworker)
+    settlement = in_review(second_applicant, caseworker, route="settlement", passport=images.hopper_passport(), selfie=images.hopper_selfie())
+    no_end = {**GRANT, "valid_until_day": "", "valid_until_month": "", "valid_until_year": ""}
+
+    response = signed_in(caseworker).post(reverse("casework:decision", args=[visitor.id]), no_end, follow=True)
+    signed_in(caseworker).post(reverse("casework:decision", args=[settlement.id]), no_end)
+
+    assert "A Standard Visitor grant needs the date the permission ends" in response.content.decode()
+    visitor.refresh_from_db()
+    settlement.refresh_from_db()
+    assert (visitor.state, settlement.state) == (State.IN_REVIEW, State.GRANTED)
+    assert settlement.immigration_status.valid_until is None
+
+
+def test_a_case_waiting_for_the_applicant_stays_with_its_caseworker(applicant, caseworker, team_leader):
+    application = in_review(applicant, caseworker)
+    respond_by = timezone.localdate() + datetime.timedelta(days=7)
+    from casework.services import case_request_information
+
+    case_request_information(application=application, actor=caseworker, message="Payslips.", respond_by=respond_by)
+
+    with pytest.raises(WorkflowError, match="Only a case being reviewed"):
+        case_release(application=application, user=team_leader)
+    application.refresh_from_db()
+    assert application.assigned_to == caseworker
 
 
 def test_a_grant_needs_its_conditions(applicant, caseworker):
@@ -296,6 +328,8 @@ def test_deciding_a_decided_case_is_refused_with_a_message(applicant, caseworker
 
     assert response.status_code == 200
     assert "you cannot make a decision on it now" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.GRANTED
     assert application.events.filter(transition="grant").count() == 1
 
 
@@ -304,7 +338,7 @@ def test_two_caseworkers_deciding_at_once_one_wins_and_the_other_is_told(applica
     seen_by_caseworker = Application.objects.get(id=application.id)
     seen_by_leader = Application.objects.get(id=application.id)
 
-    case_grant(application=seen_by_caseworker, actor=caseworker, reason="", valid_until=None, work_condition="none", study_condition="none")
+    case_grant(application=seen_by_caseworker, actor=caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="none")
     with pytest.raises(ConflictError, match="Someone else changed this application"):
         case_release(application=seen_by_leader, user=team_leader)
 
@@ -334,3 +368,29 @@ def test_notes_are_for_caseworkers_only(applicant, caseworker):
     assert "Phoned the sponsor" in signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
     assert "Phoned the sponsor" not in signed_in(applicant).get(reverse("applications:overview", args=[application.id])).content.decode()
     assert application.notes.get().author == caseworker
+
+
+def test_after_a_refusal_the_applicant_sees_the_caseworkers_reasons_not_the_internal_steps(applicant, caseworker, senior_caseworker):
+    application = in_review(applicant, caseworker)
+    case_propose_refusal(application=application, actor=caseworker, reasons=["financial"], reason="Funds too low for the stay.")
+    case_confirm_refusal(application=application, actor=senior_caseworker, reason="Internal: agreed after checking the statements.")
+
+    page = signed_in(applicant).get(reverse("applications:overview", args=[application.id])).content.decode()
+
+    assert "Funds too low for the stay." in page and "Decision made: application refused" in page
+    for internal in ["Internal: agreed", "propose_refusal", "confirm_refusal", "start_review", "Refusal proposed"]:
+        assert internal not in page
+
+
+def test_caseworkers_and_auditors_read_the_letter_and_documents(applicant, caseworker, auditor):
+    from tests.factories import granted
+
+    application = granted(applicant, caseworker, route="skilled-worker")
+    document = application.documents.get(kind="english_language")
+
+    for user in (caseworker, auditor):
+        assert signed_in(user).get(reverse("applications:letter", args=[application.id])).status_code == 200
+        assert signed_in(user).get(reverse("applications:letter-pdf", args=[application.id])).status_code == 200
+        response = signed_in(user).get(reverse("applications:document", args=[document.id]))
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
