@@ -61,12 +61,11 @@ def _claim(check_id: int, task_id: str) -> bool:
 
 
 def _start_run(check: IdentityCheck, *, task_id: str, worker: str) -> IdentityCheckRun:
-    with transaction.atomic():
-        interrupted = check.runs.filter(finished_at__isnull=True).update(
-            finished_at=timezone.now(), outcome=IdentityCheckRun.Outcome.INTERRUPTED
-        )
-        trigger = "redelivered" if interrupted else check.queued_because
-        return IdentityCheckRun.objects.create(identity_check=check, trigger=trigger, task_id=task_id, worker=worker)
+    interrupted = check.runs.filter(finished_at__isnull=True).update(
+        finished_at=timezone.now(), outcome=IdentityCheckRun.Outcome.INTERRUPTED
+    )
+    trigger = "redelivered" if interrupted else check.queued_because
+    return IdentityCheckRun.objects.create(identity_check=check, trigger=trigger, task_id=task_id, worker=worker)
 
 
 def identity_check_run(*, check_id: int, task_id: str = "", worker: str = "") -> None:
@@ -76,11 +75,14 @@ def identity_check_run(*, check_id: int, task_id: str = "", worker: str = "") ->
     (the task retries it with backoff); every other failure is recorded as an
     error and the case goes to a person.
     """
-    if not _claim(check_id, task_id):
-        logger.info("Identity check %s is taken or done; nothing to do", check_id)
-        return
-    check = IdentityCheck.objects.select_related("passport_photo", "selfie", "application").get(id=check_id)
-    run = _start_run(check, task_id=task_id, worker=worker)
+    # The claim and its run row commit together: a worker that dies after claiming
+    # always leaves an open run, which the redelivery then marks as interrupted.
+    with transaction.atomic():
+        if not _claim(check_id, task_id):
+            logger.info("Identity check %s is taken or done; nothing to do", check_id)
+            return
+        check = IdentityCheck.objects.select_related("passport_photo", "selfie", "application").get(id=check_id)
+        run = _start_run(check, task_id=task_id, worker=worker)
     try:
         result = _match(check)
     except TRANSIENT_ERRORS as error:

@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application, State
 from applications.routes import ROUTES
@@ -90,6 +91,7 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
     caseworker_client.post(
         reverse("casework:decision", args=[application.id]),
         {"decision": decision, "work_condition": "none", "study_condition": "permitted", "reasons": ["identity"],
+         "valid_until_day": "1", "valid_until_month": "6", "valid_until_year": str(timezone.localdate().year + 1),
          "reason": "Decided in the journey test."},
     )
     if decision == "propose_refusal":
