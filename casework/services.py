@@ -115,9 +115,8 @@ def case_take(*, application: Application, user: User) -> None:
 
 def case_release(*, application: Application, user: User | None, reason: str = "") -> None:
     """Put a case back in the queue. The assignee or a team leader may; so may the system (user None)."""
-    if user is not None and not case_can_release(application=application, user=user):
-        if application.assigned_to_id not in (None, user.id) and not user.has_perm("applications.manage_casework"):
-            raise WorkflowError("Only the caseworker who has this case, or a team leader, can release it.")
+    if user is not None and application.assigned_to_id != user.id and not user.has_perm("applications.manage_casework"):
+        raise WorkflowError("Only the caseworker who has this case, or a team leader, can release it.")
     reason = reason or "Released."
     if application.state == State.IN_REVIEW:
         application_transition(application, "release", actor=user, reason=reason)

@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from applications.models import Application, State
@@ -175,7 +174,7 @@ def test_a_duplicate_is_resolved_once_by_the_caseworker_who_has_the_case(applica
 
 def test_a_duplicate_of_another_case_is_not_found_through_this_one(applicant, second_applicant, caseworker):
     first = _reviewed(applicant)
-    application = _reviewed(second_applicant)
+    _reviewed(second_applicant)
     candidate = DuplicateCandidate.objects.get()
 
     response = signed_in(caseworker).post(reverse("casework:duplicate", args=[first.id, candidate.id]), {"resolution": "dismissed", "duplicate_reason": "x"})
