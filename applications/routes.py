@@ -348,6 +348,8 @@ class DocumentKind:
     PASSPORT_PHOTO = "passport_photo"
     SELFIE = "selfie"
     INFORMATION_RESPONSE = "information_response"
+    # The pair an identity check compares: the face images, which are biometric data.
+    PHOTOS = (PASSPORT_PHOTO, SELFIE)
     LABELS = {
         PASSPORT_PHOTO: "Passport photo page",
         SELFIE: "Photo of your face",

@@ -68,7 +68,7 @@ def application_problems(application: Application) -> list[Problem]:
         for kind in route.evidence
         if kind.required and kind.key not in uploaded
     ]
-    if {DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE} - uploaded:
+    if set(DocumentKind.PHOTOS) - uploaded:
         problems.append(
             Problem("Upload your passport photo and a photo of your face", reverse("applications:photos", args=[application.id]))
         )
@@ -102,7 +102,7 @@ def task_list(application: Application) -> list[Task]:
         done = kind.key in uploaded
         status = "completed" if done else ("not_started" if kind.required else "optional")
         tasks.append(Task(kind.label, reverse("applications:evidence", args=[application.id, kind.key]), status))
-    photos_done = not {DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE} - uploaded
+    photos_done = not set(DocumentKind.PHOTOS) - uploaded
     tasks.append(
         Task("Your passport photo and a photo of your face", reverse("applications:photos", args=[application.id]),
              "completed" if photos_done else "not_started")

@@ -92,7 +92,7 @@ def application_add_photos(*, application: Application, passport_photo: CleanFil
     """Store both photos, replacing any earlier ones; both are stored or neither."""
     with _storing_documents() as created:
         _lock(application, State.DRAFT, NOT_A_DRAFT)
-        replaced = list(application.documents.filter(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]))
+        replaced = list(application.documents.filter(kind__in=DocumentKind.PHOTOS))
         created.append(_store(application, DocumentKind.PASSPORT_PHOTO, passport_photo))
         created.append(_store(application, DocumentKind.SELFIE, selfie))
         _delete_documents_on_commit(replaced)

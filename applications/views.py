@@ -240,7 +240,7 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
         "form": form,
         "sections": selectors.answer_sections(application),
         "evidence": [(kind, application.documents.filter(kind=kind.key)) for kind in route.evidence],
-        "photos": application.documents.filter(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
+        "photos": application.documents.filter(kind__in=DocumentKind.PHOTOS),
         "problems": selectors.application_problems(application),
     }
     return render(request, "applications/check_answers.html", context)

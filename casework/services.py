@@ -42,6 +42,10 @@ def case_can_request_information(*, application: Application, user: User) -> boo
     return "request_information" in _available(application, user)
 
 
+def case_can_review_refusal(*, application: Application, user: User) -> bool:
+    return bool({"confirm_refusal", "return_refusal"} & _available(application, user))
+
+
 def case_allowed_identity_actions(*, application: Application, user: User) -> list[str]:
     """The identity actions this user may take on this application now."""
     available = _available(application, user)

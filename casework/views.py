@@ -33,6 +33,7 @@ from casework.services import (
     case_blocked_decisions,
     case_can_note,
     case_can_release,
+    case_can_review_refusal,
     case_can_take,
     case_can_request_information,
     case_confirm_refusal,
@@ -123,7 +124,7 @@ def _case_page(
         "application": application,
         "due": selectors.due(application),
         "answers": answer_sections(application),
-        "documents": application.documents.exclude(kind__in=[DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]),
+        "documents": application.documents.exclude(kind__in=DocumentKind.PHOTOS),
         "checks": application.identity_checks.select_related("passport_photo", "selfie").prefetch_related("runs"),
         "duplicates": application.duplicate_candidates.select_related("candidate", "resolved_by"),
         "biometric_purge": getattr(application, "biometric_purge", None),
@@ -146,9 +147,7 @@ def _case_page(
         "identity_form": identity_form
         or IdentityActionForm(allowed=case_allowed_identity_actions(application=application, user=user)),
         "duplicate_form": DuplicateResolutionForm(),
-        "can_review_refusal": {"confirm_refusal", "return_refusal"} & {
-            t.name for t in application.get_available_user_state_transitions(user)
-        },
+        "can_review_refusal": case_can_review_refusal(application=application, user=user),
         "review_form": review_form or RefusalReviewForm(),
         "refusal_reasons": [RefusalReason.LABELS.get(code, code) for code in application.refusal_reasons],
         "note_form": note_form or NoteForm(),

@@ -10,14 +10,13 @@ from applications.models import FINAL_STATES, Application, Document
 from applications.routes import DocumentKind
 from identity.models import BiometricPurge, FaceEnrolment
 
-BIOMETRIC_KINDS = [DocumentKind.PASSPORT_PHOTO, DocumentKind.SELFIE]
 
 
 def biometrics_purge(*, application: Application) -> BiometricPurge:
     """Delete the application's face images and gallery encoding, and record that it was done."""
     now = timezone.now()
     with transaction.atomic():
-        documents = list(Document.objects.select_for_update().filter(application=application, kind__in=BIOMETRIC_KINDS, purged_at__isnull=True))
+        documents = list(Document.objects.select_for_update().filter(application=application, kind__in=DocumentKind.PHOTOS, purged_at__isnull=True))
         Document.objects.filter(id__in=[document.id for document in documents]).update(purged_at=now)
         enrolments, _ = FaceEnrolment.objects.filter(application=application).delete()
         record = BiometricPurge.objects.create(
