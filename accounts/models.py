@@ -28,6 +28,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set only for the accounts of synthetic journeys (synthetic/access.py): the
+    # journey's cohort, which keeps its records apart from real ones.
+    synthetic_cohort = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

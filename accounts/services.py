@@ -20,9 +20,9 @@ class ConfirmationLinkError(Exception):
         self.expired = expired
 
 
-def user_register(*, email: str, password: str) -> User:
+def user_register(*, email: str, password: str, synthetic_cohort: str = "") -> User:
     with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password)
+        user = User.objects.create_user(email=email, password=password, synthetic_cohort=synthetic_cohort)
         email_confirmation_resend(user=user)
     return user
 

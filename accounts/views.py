@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import RegistrationForm, SignInForm
 from accounts.services import ConfirmationLinkError, email_confirmation_resend, user_confirm_email, user_register
+from synthetic.access import synthetic_cohort
 
 
 class SignInView(auth_views.LoginView):
@@ -25,7 +26,9 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = user_register(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        user = user_register(
+            email=form.cleaned_data["email"], password=form.cleaned_data["password"], synthetic_cohort=synthetic_cohort(request)
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, f"Account created. We have sent a link to {user.email}: use it to confirm your email address."

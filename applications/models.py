@@ -60,6 +60,12 @@ def _no_duplicate_identities(application: "Application") -> bool:
     return not application.duplicate_candidates.exclude(resolution="dismissed").exists()
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def real(self) -> "ApplicationQuerySet":
+        """Without the applications of synthetic journeys: what queues and figures count."""
+        return self.filter(synthetic_cohort="")
+
+
 class Application(ConcurrentTransitionMixin, models.Model):
     """One application for one route, and its whole lifecycle as one state machine.
 
@@ -90,6 +96,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     refusal_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     refusal_proposed_from = models.CharField(max_length=32, blank=True)
     refusal_reasons = models.JSONField(default=list, blank=True)
+    # The applicant's synthetic cohort, if the applicant is a synthetic journey's (accounts.User).
+    synthetic_cohort = models.CharField(max_length=64, blank=True, default="", db_index=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

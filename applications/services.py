@@ -18,7 +18,7 @@ NOT_A_DRAFT = "This application has been submitted and can no longer be changed.
 
 
 def application_create(*, applicant: User, route: str) -> Application:
-    return Application.objects.create(applicant=applicant, route=route)
+    return Application.objects.create(applicant=applicant, route=route, synthetic_cohort=applicant.synthetic_cohort)
 
 
 def application_ensure_draft(application: Application) -> None:

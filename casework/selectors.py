@@ -32,8 +32,11 @@ def sees_whole_backlog(user: User) -> bool:
 
 
 def case_queue(*, user: User, route: str = "", state: str = "", assigned: str = "") -> QuerySet[Application]:
-    """Open cases, due soonest first; a plain caseworker sees the unassigned ones and their own."""
-    cases = Application.objects.filter(state__in=QUEUE_STATES)
+    """Open cases, due soonest first; a plain caseworker sees the unassigned ones and their own.
+
+    Synthetic journeys' cases are left out: their journeys open them by address.
+    """
+    cases = Application.objects.real().filter(state__in=QUEUE_STATES)
     if not sees_whole_backlog(user):
         cases = cases.filter(assigned_to__isnull=True) | cases.filter(assigned_to=user)
     if route:

@@ -70,7 +70,7 @@ def case_assign_next(*, user: User, route: str | None = None) -> Application | N
     start of the transaction, so there the requests simply take turns.)
     """
     with transaction.atomic():
-        waiting = Application.objects.filter(state=State.READY_FOR_CASEWORK, assigned_to__isnull=True)
+        waiting = Application.objects.real().filter(state=State.READY_FOR_CASEWORK, assigned_to__isnull=True)
         if route:
             waiting = waiting.filter(route=route)
         application = (

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "applications",
     "identity",
     "casework",
+    "synthetic",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,11 @@ SHARE_CODE_CHECK_WINDOW = env_int("SHARE_CODE_CHECK_WINDOW", 600)
 SHARE_CODE_WRONG_DOB_LIMIT = 5
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
+
+# Synthetic journeys (synthetic/access.py, `manage.py run_journeys`) present this
+# key to tag their accounts as synthetic. Empty turns the feature off; production
+# sets it only where testers run journeys against it.
+SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "development-synthetic-journeys-key" if DEBUG else "")
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-identity-checks": {"task": "identity.sweep_stuck_checks", "schedule": 60.0},

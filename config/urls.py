@@ -10,5 +10,6 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("casework/", include("casework.urls")),
     path("check-status/", status_check, name="status-check"),
+    path("synthetic/", include("synthetic.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ encoding, so a check costs little more than face_recognition's own calls.
 
 import functools
 import io
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -142,9 +143,15 @@ def face_recognition_module():
     return face_recognition
 
 
-@functools.cache
+_per_thread = threading.local()
+
+
 def _detector():
-    return dlib.get_frontal_face_detector()
+    """This thread's face detector. dlib's detector must not be shared between
+    threads: a threaded web server checking two uploads at once crashed in it."""
+    if not hasattr(_per_thread, "detector"):
+        _per_thread.detector = dlib.get_frontal_face_detector()
+    return _per_thread.detector
 
 
 @dataclass(frozen=True)

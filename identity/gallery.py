@@ -9,6 +9,9 @@ project's machines, where face_recognition.face_distance takes about 480 ms
 Each worker process keeps its own copy, brought up to date from the database
 before every search: new rows are loaded by id; when rows have been deleted (a
 purge) the copy is rebuilt. docs/IDENTITY.md says how this grows past one machine.
+
+That copy holds real applicants' faces only. A synthetic journey's faces are
+searched only against its own cohort's (a few rows), read from the database each time.
 """
 
 import threading
@@ -61,8 +64,25 @@ class Gallery:
         return list(found.values())
 
 
+def _rows_to_gallery(gallery: Gallery, rows: list[tuple[int, object, bytes]]) -> None:
+    gallery.add(
+        [str(application_id) for _, application_id, _ in rows],
+        np.frombuffer(b"".join(bytes(encoding) for _, _, encoding in rows), dtype=np.float32),
+    )
+
+
+def cohort_gallery(cohort: str) -> Gallery:
+    """The faces enrolled by one synthetic cohort."""
+    from identity.models import FaceEnrolment
+
+    gallery = Gallery()
+    if rows := list(FaceEnrolment.objects.filter(cohort=cohort).order_by("id").values_list("id", "application_id", "encoding")):
+        _rows_to_gallery(gallery, rows)
+    return gallery
+
+
 class EnrolledGallery:
-    """This process's copy of the FaceEnrolment table, refreshed from the database."""
+    """This process's copy of the FaceEnrolment table's real faces, refreshed from the database."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -72,16 +92,14 @@ class EnrolledGallery:
     def refreshed(self) -> Gallery:
         from identity.models import FaceEnrolment
 
+        real = FaceEnrolment.objects.filter(cohort="")
         with self._lock:
-            if FaceEnrolment.objects.filter(id__lte=self._last_id).count() != len(self._gallery):
+            if real.filter(id__lte=self._last_id).count() != len(self._gallery):
                 # Rows were deleted since the copy was made: start again.
                 self._gallery, self._last_id = Gallery(), 0
-            rows = list(FaceEnrolment.objects.filter(id__gt=self._last_id).order_by("id").values_list("id", "application_id", "encoding"))
+            rows = list(real.filter(id__gt=self._last_id).order_by("id").values_list("id", "application_id", "encoding"))
             if rows:
-                self._gallery.add(
-                    [str(application_id) for _, application_id, _ in rows],
-                    np.frombuffer(b"".join(bytes(encoding) for _, _, encoding in rows), dtype=np.float32),
-                )
+                _rows_to_gallery(self._gallery, rows)
                 self._last_id = rows[-1][0]
             return self._gallery
 

@@ -90,6 +90,9 @@ class FaceEnrolment(models.Model):
     identity_check = models.ForeignKey(IdentityCheck, on_delete=models.CASCADE, related_name="+")
     # 128 float32 values (512 bytes), as numpy writes them.
     encoding = models.BinaryField()
+    # The application's synthetic cohort: real faces ("") are only ever searched
+    # against real faces, and a synthetic journey's only against its own cohort's.
+    cohort = models.CharField(max_length=64, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

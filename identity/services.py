@@ -14,7 +14,7 @@ from applications.workflow import WorkflowError, application_transition
 from applications import tasks as application_tasks
 from identity import face_match, tasks
 from identity.errors import TRANSIENT_ERRORS, StorageUnavailable
-from identity.gallery import enrolled_gallery
+from identity.gallery import cohort_gallery, enrolled_gallery
 from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck, IdentityCheckRun
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,9 @@ def _next_step(check: IdentityCheck, result: face_match.MatchResult | None) -> t
 
 def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult) -> None:
     encoding = np.asarray(result.selfie_encoding, dtype=np.float32)
-    candidates = enrolled_gallery.refreshed().search(
+    cohort = Application.objects.values_list("synthetic_cohort", flat=True).get(id=check.application_id)
+    gallery = cohort_gallery(cohort) if cohort else enrolled_gallery.refreshed()
+    candidates = gallery.search(
         encoding, threshold=settings.DUPLICATE_MATCH_THRESHOLD, exclude=str(check.application_id)
     )
     DuplicateCandidate.objects.bulk_create(
@@ -189,7 +191,7 @@ def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult) -> N
     if result.outcome == IdentityCheck.Status.PASSED:
         # Replaced, not updated, so that every process's copy of the gallery notices.
         FaceEnrolment.objects.filter(application_id=check.application_id).delete()
-        FaceEnrolment.objects.create(application_id=check.application_id, identity_check=check, encoding=encoding.tobytes())
+        FaceEnrolment.objects.create(application_id=check.application_id, identity_check=check, encoding=encoding.tobytes(), cohort=cohort)
 
 
 def identity_check_rerun(*, check: IdentityCheck, actor: User) -> None:

@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 import pytest
 from django.conf import settings
@@ -127,3 +129,19 @@ def test_loading_the_matcher_leaves_truncated_images_refused():
     face_match.face_recognition_module()
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_faces_are_found_in_several_threads_at_once():
+    """A threaded web server checks uploads in parallel; a shared dlib detector crashed the process."""
+    pixels = _load(images.astronaut_passport()).pixels
+    found: list[bool] = []
+
+    def detect():
+        found.extend(face_match.find_faces(pixels).subject is not None for _ in range(10))
+
+    threads = [threading.Thread(target=detect) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [True] * 60

@@ -1,0 +1,33 @@
+"""Removing synthetic journeys' records."""
+
+from django.db import transaction
+
+from accounts.models import User
+from applications.models import Application, Document
+from casework.models import ImmigrationStatus
+from identity.models import IdentityCheck
+from synthetic.models import SyntheticEmail
+
+
+def synthetic_records_delete() -> dict[str, int]:
+    """Delete every synthetic account with its applications, their records and files, and its kept email.
+
+    Only rows tagged with a synthetic cohort are touched. Returns how many of each were deleted.
+    """
+    with transaction.atomic():
+        users = User.objects.exclude(synthetic_cohort="")
+        applications = Application.objects.filter(applicant__in=users)
+        files = [name for name in Document.objects.filter(application__in=applications).values_list("file", flat=True) if name]
+        counts = {
+            "statuses": ImmigrationStatus.objects.filter(application__in=applications).delete()[0],
+            # Checks hold their photos (PROTECT), so they go before the applications' documents.
+            "identity_checks": IdentityCheck.objects.filter(application__in=applications).delete()[0],
+            "applications": applications.delete()[1].get(Application._meta.label, 0),
+            "emails": SyntheticEmail.objects.filter(to__in=users.values("email")).delete()[0],
+            "accounts": users.delete()[1].get(User._meta.label, 0),
+            "files": len(files),
+        }
+        storage = Document._meta.get_field("file").storage
+        # The rows say the files are gone only once that is committed; then they go.
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return counts
