@@ -19,15 +19,20 @@ def synthetic_records_delete() -> dict[str, int]:
         applications = Application.objects.filter(applicant__in=users)
         files = [name for name in Document.objects.filter(application__in=applications).values_list("file", flat=True) if name]
         counts = {
-            "statuses": ImmigrationStatus.objects.filter(application__in=applications).delete()[0],
+            "statuses": _delete(ImmigrationStatus.objects.filter(application__in=applications)),
             # Checks hold their photos (PROTECT), so they go before the applications' documents.
-            "identity_checks": IdentityCheck.objects.filter(application__in=applications).delete()[0],
-            "applications": applications.delete()[1].get(Application._meta.label, 0),
-            "emails": SyntheticEmail.objects.filter(to__in=users.values("email")).delete()[0],
-            "accounts": users.delete()[1].get(User._meta.label, 0),
+            "identity_checks": _delete(IdentityCheck.objects.filter(application__in=applications)),
+            "applications": _delete(applications),
+            "emails": _delete(SyntheticEmail.objects.filter(to__in=users.values("email"))),
+            "accounts": _delete(users),
             "files": len(files),
         }
         storage = Document._meta.get_field("file").storage
         # The rows say the files are gone only once that is committed; then they go.
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
     return counts
+
+
+def _delete(queryset) -> int:
+    """Delete; how many rows of the queryset's own model went (not those removed with them)."""
+    return queryset.delete()[1].get(queryset.model._meta.label, 0)
