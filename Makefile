@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 
-.PHONY: run test bench install install-dev static migrate demo-users lock clean
+.PHONY: run test bench journeys install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
 	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
@@ -26,6 +26,13 @@ bench: install-dev static
 	$(BIN)/python bench/identity_throughput.py 40
 	$(BIN)/python bench/gallery_search.py
 	$(BIN)/python bench/casework_pages.py
+	$(BIN)/python bench/journeys.py
+
+# Synthetic journeys (README.md): against TARGET, e.g. `make journeys TARGET=http://127.0.0.1:8000 JOURNEYS=50`,
+# or, without TARGET, against a fresh service of their own.
+JOURNEYS ?= 7
+journeys: install-dev
+	$(BIN)/python manage.py run_journeys --journeys $(JOURNEYS) $(if $(TARGET),--target $(TARGET)) $(JOURNEYS_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

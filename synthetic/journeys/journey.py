@@ -12,7 +12,7 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -145,7 +145,7 @@ class Applicant:
         last: list[requests.Response] = []
 
         def arrived():
-            response = self.actor.get(f"/synthetic/mailbox/?to={self.persona.email}")
+            response = self.actor.get(f"/synthetic/mailbox/?to={quote(self.persona.email)}")
             last[:] = [response]
             return next((email["body"] for email in response.json()["emails"] if email["subject"].startswith(subject)), None)
 

@@ -2,6 +2,7 @@
 
 import os
 import random
+import sys
 import uuid
 from contextlib import nullcontext
 from pathlib import Path
@@ -70,7 +71,7 @@ class Command(BaseCommand):
                 base_url=base_url, key=key, run_id=uuid.uuid4().hex[:8], wait_timeout=options["timeout"],
                 caseworker=(options["caseworker"], password), senior=(options["senior"], password),
             )
-            report = runner.run(journey_settings, scenarios, seed=seed, concurrency=options["concurrency"], out=self.stderr._out)
+            report = runner.run(journey_settings, scenarios, seed=seed, concurrency=options["concurrency"], out=sys.stderr)
         Path(options["report"]).parent.mkdir(parents=True, exist_ok=True)
         runner.write(report, options["report"])
         self.stdout.write(runner.table(report))
