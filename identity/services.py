@@ -151,9 +151,9 @@ def _record(check: IdentityCheck, run: IdentityCheckRun, *, result: face_match.M
     with transaction.atomic():
         check.save()
         IdentityCheckRun.objects.filter(id=run.id).update(finished_at=now, outcome=check.status, error=check.error)
-        if result is not None and result.selfie_encoding is not None:
-            _search_and_enrol(check, result)
         application = Application.objects.get(id=check.application_id)
+        if result is not None and result.selfie_encoding is not None:
+            _search_and_enrol(check, result, cohort=application.synthetic_cohort)
         if application.state == State.IDENTITY_CHECKING:
             transition, reason = _next_step(check, result)
             event = application_transition(application, transition, actor=None, reason=reason)
@@ -174,9 +174,8 @@ def _next_step(check: IdentityCheck, result: face_match.MatchResult | None) -> t
     return "refer_identity", described
 
 
-def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult) -> None:
+def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult, *, cohort: str) -> None:
     encoding = np.asarray(result.selfie_encoding, dtype=np.float32)
-    cohort = Application.objects.values_list("synthetic_cohort", flat=True).get(id=check.application_id)
     gallery = cohort_gallery(cohort) if cohort else enrolled_gallery.refreshed()
     candidates = gallery.search(
         encoding, threshold=settings.DUPLICATE_MATCH_THRESHOLD, exclude=str(check.application_id)

@@ -183,20 +183,20 @@ class Applicant:
                 actor.follow(actor.post(path, files={"file": ("evidence.pdf", _pdf(self.persona, kind), "application/pdf")}), to=path)
         return case
 
+    def _post_photos(self, case: Case, passport: bytes, selfie: bytes, *, expect: int) -> requests.Response:
+        path = f"{case.path}photos/"
+        self.actor.get(path)
+        files = {"passport_photo": ("passport.jpg", passport, "image/jpeg"), "selfie": ("selfie.jpg", selfie, "image/jpeg")}
+        return self.actor.post(path, files=files, expect=expect)
+
     def send_photos(self, case: Case, *, passport: bytes, selfie: bytes, step: str = "upload photos") -> None:
         with self.journey.step(step):
-            path = f"{case.path}photos/"
-            self.actor.get(path)
-            files = {"passport_photo": ("passport.jpg", passport, "image/jpeg"), "selfie": ("selfie.jpg", selfie, "image/jpeg")}
-            self.actor.follow(self.actor.post(path, files=files), to=case.path)
+            self.actor.follow(self._post_photos(case, passport, selfie, expect=302), to=case.path)
 
     def photos_refused(self, case: Case, *, passport: bytes, selfie: bytes, because: str) -> None:
         """Photos the upload page turns away, saying why."""
         with self.journey.step("photos refused"):
-            path = f"{case.path}photos/"
-            self.actor.get(path)
-            files = {"passport_photo": ("passport.jpg", passport, "image/jpeg"), "selfie": ("selfie.jpg", selfie, "image/jpeg")}
-            page = self.actor.post(path, files=files, expect=200)
+            page = self._post_photos(case, passport, selfie, expect=200)
             if because not in problems(page.text):
                 raise StepFailed(f"the upload page does not say “{because}”", page)
 
