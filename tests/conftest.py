@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
@@ -71,6 +73,16 @@ def team_leader(db) -> User:
 @pytest.fixture
 def auditor(db) -> User:
     return _user("gil.auditor@example.com", Role.AUDITOR)
+
+
+def wait_for(condition, what: str, timeout: float = 60.0, interval: float = 0.2):
+    """Poll `condition` until it returns something true, which is returned; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def signed_in(user: User) -> Client:

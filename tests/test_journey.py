@@ -7,7 +7,6 @@ and reads the letter.
 """
 
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -18,19 +17,10 @@ from django.utils import timezone
 from applications.models import Application, State
 from applications.routes import ROUTES
 from tests import images
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, wait_for
 from tests.factories import answer_every_question, upload
 
 pytestmark = pytest.mark.worker
-
-
-def _wait_for(condition, what: str, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def _signed_in(user) -> Client:
@@ -57,7 +47,7 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
     assert applicant.post(reverse("accounts:register"), {"email": email, "password": password}).status_code == 302
     applicant.post(reverse("accounts:sign-out"))
     assert applicant.post(reverse("accounts:sign-in"), {"username": email, "password": password}).status_code == 302
-    confirmation = _wait_for(lambda: _email_to(email, "Confirm your email address"), "the confirmation email")
+    confirmation = wait_for(lambda: _email_to(email, "Confirm your email address"), "the confirmation email")
     link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", confirmation.body).group(1)
     assert applicant.get(link).status_code == 302
 
@@ -71,13 +61,13 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
     assert response["Location"] == overview
     response = applicant.post(reverse("applications:check-answers", args=[application.id]), {"declaration": "on"}, follow=True)
     reference = re.search(r'id="reference">([0-9A-Z-]+)<', response.content.decode()).group(1)
-    assert _wait_for(lambda: _email_to(email, f"We have received your application {reference}"), "the submission email")
+    assert wait_for(lambda: _email_to(email, f"We have received your application {reference}"), "the submission email")
 
     def identity_checked():
         application.refresh_from_db()
         return application.state != State.IDENTITY_CHECKING
 
-    _wait_for(identity_checked, "the identity check")
+    wait_for(identity_checked, "the identity check")
     assert application.reference == reference
     assert application.state == identity_state
 
@@ -96,7 +86,7 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
     )
     if decision == "propose_refusal":
         _signed_in(senior_caseworker).post(reverse("casework:refusal-review", args=[application.id]), {"outcome": "confirm_refusal"})
-    assert _wait_for(lambda: _email_to(email, f"A decision has been made on your application {reference}"), "the decision email")
+    assert wait_for(lambda: _email_to(email, f"A decision has been made on your application {reference}"), "the decision email")
 
     status_page = applicant.get(overview).content.decode()
     assert applicant_sees in status_page

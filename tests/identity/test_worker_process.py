@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from applications.models import State
 from applications.services import application_submit
 from config.celery import app as celery_app
 from identity.models import IdentityCheck
+from tests.conftest import wait_for
 from tests.factories import draft_application
 
 pytestmark = pytest.mark.worker
@@ -46,15 +46,6 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def _wait_for(condition, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.02)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
-
-
 def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committed_db, applicant):
     celery_app.control.purge()
     application = application_submit(application=draft_application(applicant), actor=applicant)
@@ -75,16 +66,17 @@ def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committe
             check.refresh_from_db()
             return check.status == IdentityCheck.Status.RUNNING
 
-        _wait_for(running, "the worker taking the check")
+        # Polled often: the check must be caught while it is running.
+        wait_for(running, "the worker taking the check", interval=0.02)
         # The face models load after the claim, so the check is mid-run now.
-        child = _wait_for(lambda: _children(worker.pid), "the worker's pool process")[0]
+        child = wait_for(lambda: _children(worker.pid), "the worker's pool process", interval=0.02)[0]
         os.kill(child, signal.SIGKILL)
 
         def finished():
             check.refresh_from_db()
             return check.status not in (IdentityCheck.Status.PENDING, IdentityCheck.Status.RUNNING)
 
-        _wait_for(finished, "the redelivered check finishing")
+        wait_for(finished, "the redelivered check finishing", interval=0.02)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture
 def journeys(live_service, caseworker, senior_caseworker, settings, tmp_path, monkeypatch):
-    """Run the command against the live server with this test's staff; returns (report, stderr text)."""
+    """(run, report): run the command against the live server with this test's staff, and read its JSON report."""
     settings.SYNTHETIC_JOURNEYS_KEY = "test-synthetic-key"
     monkeypatch.setenv("JOURNEY_STAFF_PASSWORD", PASSWORD)
 
