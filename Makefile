@@ -13,6 +13,7 @@ run: install static migrate demo-users
 	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; \
 	$(BIN)/celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
+	$(BIN)/python manage.py outbox_relay & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 

@@ -39,15 +39,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
-
-
-class SentEmail(models.Model):
-    """One email that must go out once: claimed before sending, marked when sent (accounts.mail.send_once)."""
-
-    key = models.CharField(max_length=200, unique=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.key

@@ -7,9 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import tasks
-from accounts.mail import send_once
 from accounts.models import User
+from outbox.services import email_enqueue
 
 _CONFIRM_SALT = "accounts.confirm-email"
 
@@ -32,19 +31,12 @@ def email_confirmation_token(user: User) -> str:
     return signing.dumps({"user": user.id, "email": user.email}, salt=_CONFIRM_SALT)
 
 
-def email_confirmation_send(*, user_id: int, key: str) -> None:
-    user = User.objects.get(id=user_id)
-    if user.email_confirmed_at:
-        return
+def email_confirmation_resend(*, user: User) -> None:
+    """Queue a confirmation email with the caller's transaction; each request for one is its own email."""
     link = settings.SERVICE_URL + reverse("accounts:confirm-email", args=[email_confirmation_token(user)])
     hours = settings.EMAIL_CONFIRMATION_MAX_AGE // 3600
     body = render_to_string("accounts/emails/confirm_email.txt", {"link": link, "hours": hours})
-    send_once(key=key, subject="Confirm your email address", body=body, to=[user.email])
-
-
-def email_confirmation_resend(*, user: User) -> None:
-    """Queue a confirmation email after commit; each request for one is its own email."""
-    tasks.send_email_confirmation.delay_on_commit(user.id, f"confirm-email:{user.id}:{uuid.uuid4()}")
+    email_enqueue(key=f"confirm-email:{user.id}:{uuid.uuid4()}", to=user.email, subject="Confirm your email address", body=body)
 
 
 def user_confirm_email(*, token: str) -> User:

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from applications.models import Application, ApplicationEvent, Document
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Every change goes through the services, which keep the workflow and write the event rows."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from config.admin import ViewOnlyAdmin
 
 
 class EventInline(admin.TabularInline):

@@ -6,34 +6,8 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from applications.routes import ROUTES, Route, document_label
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IDENTITY_CHECKING = "identity_checking", "Checking identity"
-    IDENTITY_RETRY = "identity_retry", "New photos needed"
-    IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
-    IDENTITY_OVERRIDE_PROPOSED = "identity_override_proposed", "Identity accepted, awaiting a second caseworker"
-    READY_FOR_CASEWORK = "ready_for_casework", "Waiting for a caseworker"
-    IN_REVIEW = "in_review", "With a caseworker"
-    AWAITING_INFORMATION = "awaiting_information", "Waiting for information from the applicant"
-    REFUSAL_PROPOSED = "refusal_proposed", "Refusal proposed, awaiting a second caseworker"
-    GRANTED = "granted", "Granted"
-    REFUSED = "refused", "Refused"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-FINAL_STATES = [State.GRANTED, State.REFUSED, State.WITHDRAWN]
-WITHDRAWABLE_STATES = [state for state in State if state not in FINAL_STATES]
-# What the applicant is told: internal steps (a second pair of eyes, identity review) are not theirs to see.
-PUBLIC_STATUS = {
-    State.IDENTITY_ADJUDICATION: "Checking identity",
-    State.IDENTITY_OVERRIDE_PROPOSED: "Checking identity",
-    State.READY_FOR_CASEWORK: "With a caseworker",
-    State.AWAITING_INFORMATION: "Waiting for information from you",
-    State.REFUSAL_PROPOSED: "With a caseworker",
-}
+from applications.states import WITHDRAWABLE_STATES, State
+from applications.transitions import PUBLIC_STATUS
 
 
 def _assigned(permission: str):

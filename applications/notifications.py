@@ -1,11 +1,12 @@
-"""Emails to applicants about their application, sent by a Celery task after the change commits."""
+"""Emails to applicants about their application, written to the outbox with the transition that sends them."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.mail import send_once
-from applications.models import Application
+from applications.models import Application, ApplicationEvent
+from outbox.models import Email
+from outbox.services import email_enqueue
 
 SUBJECTS = {
     "submitted": "We have received your application {reference}",
@@ -15,18 +16,18 @@ SUBJECTS = {
 }
 
 
-def application_email_send(*, application_id: str, kind: str, event_id: int) -> None:
-    """Send the email for the event that caused it, once (see accounts.mail.send_once)."""
-    application = Application.objects.select_related("applicant").get(id=application_id)
+def application_email_enqueue(*, application: Application, kind: str, event: ApplicationEvent) -> Email:
+    """The email `kind` for the event that causes it, once, rendered now with what the transaction has written."""
     context = {
         "application": application,
         "status_url": settings.SERVICE_URL + reverse("applications:overview", args=[application.id]),
         "information_request": application.information_requests.first(),
         "identity_check": application.identity_checks.first(),
     }
-    send_once(
-        key=f"application-email:{kind}:{event_id}",
+    return email_enqueue(
+        key=f"application-email:{kind}:{event.id}",
+        to=application.applicant.email,
         subject=SUBJECTS[kind].format(reference=application.reference),
         body=render_to_string(f"applications/emails/{kind}.txt", context),
-        to=[application.applicant.email],
+        about=str(application.id),
     )

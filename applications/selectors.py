@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from applications.models import Application, State
 from applications.routes import DocumentKind, Question, Section
-from casework.service_standard import Clock, service_standard_clock
+from applications.service_standard import Clock, service_standard_clock
+from applications.transitions import TRANSITIONS, history_text
+from outbox.models import Email
 
 
 @dataclass(frozen=True)
@@ -115,28 +117,6 @@ def task_list(application: Application) -> list[Task]:
     return tasks
 
 
-# What each step means to the applicant, in plain language. Steps not listed
-# (assignment, a proposed refusal and its review, ...) are internal to casework.
-_TIMELINE_TEXT = {
-    "submit": "Application submitted",
-    "start_identity_check": "Identity check started",
-    "pass_identity": "Identity confirmed",
-    "refer_identity": "Identity check passed to a caseworker to review",
-    "ask_for_new_photos": "We asked you for new photos to confirm your identity",
-    "retry_identity_check": "You sent new photos: identity check started",
-    "rerun_identity_check": "Identity check started again",
-    "propose_identity_override": "A caseworker reviewed your identity",
-    "confirm_identity_override": "Identity confirmed by caseworkers",
-    "reject_identity_override": "Your identity is still being reviewed",
-    "request_information": "A caseworker asked you for more information",
-    "provide_information": "You sent the information asked for",
-    "start_review": "A caseworker started reviewing your application",
-    "grant": "Decision made: application granted",
-    "confirm_refusal": "Decision made: application refused",
-    "withdraw": "Application withdrawn",
-}
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime.datetime
@@ -144,11 +124,38 @@ class TimelineEntry:
 
 
 def application_timeline(application: Application) -> list[TimelineEntry]:
+    """The steps the applicant is shown, in the registry's words; steps internal to casework are left out."""
     return [
-        TimelineEntry(at=event.created_at, text=_TIMELINE_TEXT[event.transition])
+        TimelineEntry(at=event.created_at, text=TRANSITIONS[event.transition].timeline)
         for event in application.events.all()
-        if event.transition in _TIMELINE_TEXT
+        if event.transition in TRANSITIONS and TRANSITIONS[event.transition].timeline
     ]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime.datetime
+    text: str
+    actor: str
+    reason: str
+
+
+def application_history(application: Application) -> list[HistoryEntry]:
+    """Every event, for staff, in plain English: who did what (or "System"), and why."""
+    return [
+        HistoryEntry(
+            at=event.created_at,
+            text=history_text(event.transition),
+            actor=event.actor.email if event.actor else "System",
+            reason=event.reason,
+        )
+        for event in application.events.select_related("actor")
+    ]
+
+
+def application_emails(application: Application) -> list[Email]:
+    """The emails written to the applicant about this application, and how their delivery went."""
+    return list(Email.objects.filter(about=str(application.id)))
 
 
 def application_clock(application: Application) -> Clock | None:

@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from applications import reference, tasks
+from applications import reference
+from applications.identity_checks import application_identity_check_start
 from applications.models import Application, Document, InformationRequest, State
 from applications.routes import DocumentKind, EvidenceKind, Question
 from applications.selectors import application_problems
 from applications.uploads import CleanFile
 from applications.workflow import WorkflowError, application_transition
-from identity.services import identity_check_start
 
 NOT_A_DRAFT = "This application has been submitted and can no longer be changed."
 
@@ -104,7 +104,7 @@ def application_retry_identity(*, application: Application, passport_photo: Clea
         locked = _lock(application, State.IDENTITY_RETRY, "New photos are not needed for this application now.")
         created.append(_store(locked, DocumentKind.PASSPORT_PHOTO, passport_photo))
         created.append(_store(locked, DocumentKind.SELFIE, selfie))
-        identity_check_start(application=locked, actor=actor, transition="retry_identity_check")
+        application_identity_check_start(application=locked, actor=actor, transition="retry_identity_check")
     application.refresh_from_db()
 
 
@@ -137,9 +137,8 @@ def application_submit(*, application: Application, actor: User) -> Application:
             if problems := application_problems(locked):
                 count = "is a problem" if len(problems) == 1 else f"are {len(problems)} problems"
                 raise WorkflowError(f"There {count} to fix before you submit.")
-            event = application_transition(locked, "submit", actor=actor, reference=reference.generate())
-            identity_check_start(application=locked, actor=actor)
-            tasks.send_application_email.delay_on_commit(str(locked.id), "submitted", event.id)
+            application_transition(locked, "submit", actor=actor, reference=reference.generate())
+            application_identity_check_start(application=locked, actor=actor, transition="start_identity_check")
     except WorkflowError:
         # Another request submitted it first; that submission is the one.
         current = Application.objects.get(id=application.id)

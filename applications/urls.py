@@ -14,8 +14,5 @@ urlpatterns = [
     path("<uuid:application_id>/confirmation/", views.application_confirmation, name="confirmation"),
     path("<uuid:application_id>/withdraw/", views.application_withdraw_view, name="withdraw"),
     path("<uuid:application_id>/respond/", views.application_respond_view, name="respond"),
-    path("<uuid:application_id>/letter/", views.application_letter, name="letter"),
-    path("<uuid:application_id>/letter.pdf", views.application_letter_pdf, name="letter-pdf"),
-    path("<uuid:application_id>/share/", views.application_share, name="share"),
     path("documents/<uuid:document_id>/", views.document_file, name="document"),
 ]

@@ -33,9 +33,6 @@ from applications.services import (
     application_withdraw,
 )
 from applications.workflow import WorkflowError
-from casework.letters import letter_pdf
-from casework.models import ShareCodeCheck
-from casework.share_codes import format_code, share_code_create, share_code_revoke
 from identity.services import identity_attempts_left
 
 
@@ -301,34 +298,6 @@ def application_respond_view(request: HttpRequest, application_id: UUID) -> Http
     return render(request, "applications/respond.html", context)
 
 
-def _get_letter(request: HttpRequest, application_id: UUID):
-    """The applicant's own decision letter, or any for casework (auditors included)."""
-    if request.user.has_perm("applications.view_cases"):
-        application = get_object_or_404(Application.objects.exclude(submitted_at=None), id=application_id)
-    else:
-        application = _get_application_for_applicant(request, application_id)
-    letter = getattr(application, "letter", None)
-    if letter is None:
-        raise Http404
-    return application, letter
-
-
-@login_required
-def application_letter(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    application, letter = _get_letter(request, application_id)
-    return render(request, "applications/letter.html", {"application": application, "letter": letter})
-
-
-@login_required
-def application_letter_pdf(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    application, letter = _get_letter(request, application_id)
-    pdf = letter_pdf(title=f"Decision on application {application.reference}", body=letter.body)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     document = _get_document_for_user(request, document_id)
@@ -338,36 +307,3 @@ def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{document.extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def application_share(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    """The holder's share codes, and every check of them."""
-    application = _get_application_for_applicant(request, application_id)
-    status = getattr(application, "immigration_status", None)
-    if status is None:
-        raise Http404
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            share_code = get_object_or_404(status.share_codes, id=_int_or_404(request.POST["revoke"]))
-            share_code_revoke(share_code=share_code, holder=request.user)
-            messages.success(request, f"Share code {format_code(share_code.code)} stopped.")
-        else:
-            share_code = share_code_create(status=status, holder=request.user)
-            messages.success(request, f"Your new share code is {format_code(share_code.code)}.")
-        return redirect("applications:share", application.id)
-    context = {
-        "application": application,
-        "codes": [(code, format_code(code.code)) for code in status.share_codes.all()],
-        "checks": ShareCodeCheck.objects.filter(share_code__status=status),
-        "check_url": settings.SERVICE_URL + reverse("status-check"),
-    }
-    return render(request, "applications/share.html", context)
-
-
-def _int_or_404(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise Http404 from None

@@ -1,11 +1,15 @@
-"""The one way to change an application's workflow: transitions, assignment, and their event rows."""
+"""The one way to change an application's workflow: transitions, assignment, their event rows and their effects."""
 
 from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import User
-from applications.models import FINAL_STATES, Application, ApplicationEvent
-from casework.service_standard import service_standard_clock
+from applications import notifications
+from applications.models import Application, ApplicationEvent
+from applications.service_standard import service_standard_clock
+from applications.states import FINAL_STATES
+from applications.transitions import TRANSITIONS
+from outbox.services import outbox_enqueue
 
 
 class WorkflowError(Exception):
@@ -19,10 +23,13 @@ class ConflictError(WorkflowError):
 def application_transition(
     application: Application, name: str, *, actor: User | None, reason: str = "", **kwargs
 ) -> ApplicationEvent:
-    """Run transition `name` on `application`, save it, and record its event row.
+    """Run transition `name` on `application`, save it, record its event row, and queue its effects.
 
-    `actor` is None for the system. Runs in its own transaction, or in the caller's
-    if there is one, so that the caller's other writes commit or roll back with it.
+    What the transition does beyond the state change (the email, the jobs, the
+    clock) comes from applications.transitions, and is written in the same
+    transaction: the outbox publishes it once that commits. `actor` is None for the
+    system. Runs in its own transaction, or in the caller's if there is one, so that
+    the caller's other writes commit or roll back with it.
     """
     method = getattr(application, name)
     if not can_proceed(method, check_conditions=False):
@@ -45,7 +52,16 @@ def application_transition(
         application.due_on = _due_on(application, event)
         application_save(application)
         event.save()
+        _queue_effects(application, event)
         return event
+
+
+def _queue_effects(application: Application, event: ApplicationEvent) -> None:
+    effects = TRANSITIONS[event.transition]
+    if effects.email:
+        notifications.application_email_enqueue(application=application, kind=effects.email, event=event)
+    for job in effects.jobs:
+        outbox_enqueue(task=job, key=f"{job}:{event.id}", kwargs={"application_id": str(application.id)})
 
 
 def application_record(

@@ -1,6 +1,18 @@
-"""The state machine drawn from its own definition, so the picture in docs/WORKFLOW.md cannot drift."""
+"""The state machine and its transition registry drawn from their own definitions, so docs/WORKFLOW.md cannot drift."""
 
 from django_fsm import RETURN_VALUE
+
+from applications.transitions import TRANSITIONS, Effects
+
+
+def _label(name: str, effects: Effects) -> str:
+    parts = [name]
+    if effects.clock:
+        parts.append(f"clock {effects.clock}")
+    if effects.email:
+        parts.append(f"email {effects.email}")
+    parts += [f"job {job}" for job in effects.jobs]
+    return ", ".join(parts)
 
 
 def mermaid(model, states) -> str:
@@ -14,6 +26,6 @@ def mermaid(model, states) -> str:
         sources = [state.value for state in states] if transition.source == "*" else [transition.source]
         for source in sources:
             for target in targets:
-                edges.add((str(source), str(target), transition.name))
-    lines += [f"    {source} --> {target}: {name}" for source, target, name in sorted(edges)]
+                edges.add((str(source), str(target), _label(transition.name, TRANSITIONS[transition.name])))
+    lines += [f"    {source} --> {target}: {label}" for source, target, label in sorted(edges)]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.checks import Warning, register
 
-from casework.service_standard import bank_holidays
+from applications.service_standard import bank_holidays
 
 
 @register()
@@ -12,7 +12,7 @@ def bank_holidays_cover_the_coming_year(app_configs, **kwargs):
     if last < datetime.date.today() + datetime.timedelta(days=365):
         return [
             Warning(
-                f"The bank holidays in casework/data/bank_holidays_england_and_wales.json end on {last}.",
+                f"The bank holidays in applications/data/bank_holidays_england_and_wales.json end on {last}.",
                 hint="Add the next years' dates from https://www.gov.uk/bank-holidays.",
                 id="casework.W001",
             )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, State
-from casework.service_standard import add_working_days
+from applications.service_standard import add_working_days
 
 # The states a case is in while it is with casework, in the order queues show them.
 QUEUE_STATES = [

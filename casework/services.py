@@ -7,14 +7,14 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from applications import tasks
+from applications.identity_checks import application_identity_check_rerun
 from applications.models import Application, ApplicationEvent, InformationRequest, State
 from applications.workflow import WorkflowError, application_record, application_transition
 from casework.constants import Decision, IdentityAction, RefusalReason
 from casework.letters import letter_render
 from casework.models import CaseNote, DecisionLetter, ImmigrationStatus
 from identity.models import DuplicateCandidate, IdentityCheck
-from identity.services import identity_attempts_left, identity_check_rerun
+from identity.services import identity_attempts_left
 
 
 def _available(application: Application, user: User) -> set[str]:
@@ -195,7 +195,7 @@ def case_grant(
 ) -> ImmigrationStatus:
     """Grant the application: its letter, and the immigration status the holder can prove, in one transaction."""
     with transaction.atomic():
-        event = application_transition(application, "grant", actor=actor, reason=reason)
+        application_transition(application, "grant", actor=actor, reason=reason)
         if valid_until is None and not application.route_details.indefinite:
             # Raised inside the transaction: the grant above rolls back with it.
             raise WorkflowError(f"A {application.route_details.name} grant needs the date the permission ends.")
@@ -209,7 +209,6 @@ def case_grant(
             study_condition=study_condition,
         )
         _letter(application, "grant", actor, reason, status=status)
-        tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
     return status
 
 
@@ -223,10 +222,9 @@ def case_propose_refusal(*, application: Application, actor: User, reasons: list
 def case_confirm_refusal(*, application: Application, actor: User, reason: str) -> None:
     with transaction.atomic():
         reasons = application.refusal_reasons
-        event = application_transition(application, "confirm_refusal", actor=actor, reason=reason)
+        application_transition(application, "confirm_refusal", actor=actor, reason=reason)
         proposal = application.events.filter(transition="propose_refusal").last()
         _letter(application, "refuse", proposal.actor, proposal.reason, reasons=reasons)
-        tasks.send_application_email.delay_on_commit(str(application.id), "decided", event.id)
 
 
 def case_return_refusal(*, application: Application, actor: User, reason: str) -> None:
@@ -241,23 +239,20 @@ def _letter(application: Application, outcome: str, decided_by: User, reason: st
 def case_request_information(*, application: Application, actor: User, message: str, respond_by: datetime.date) -> None:
     """Ask the applicant for more information; the service standard clock stops until they answer."""
     with transaction.atomic():
-        event = application_transition(application, "request_information", actor=actor, reason=message)
+        # Made first: the transition's email quotes it.
         InformationRequest.objects.create(application=application, requested_by=actor, message=message, respond_by=respond_by)
-        tasks.send_application_email.delay_on_commit(str(application.id), "information_requested", event.id)
+        application_transition(application, "request_information", actor=actor, reason=message)
 
 
 def case_identity_action(*, application: Application, actor: User, action: str, reason: str) -> None:
     """Adjudicate an identity a check could not confirm (see IdentityAction)."""
     if action not in case_allowed_identity_actions(application=application, user=actor):
         raise WorkflowError("That cannot be done on this application now.")
-    with transaction.atomic():
-        if action == IdentityAction.RERUN:
-            identity_check_rerun(check=application.identity_checks.first(), actor=actor)
-            return
-        extra = {"by": actor} if action == IdentityAction.PROPOSE_OVERRIDE else {}
-        event = application_transition(application, action, actor=actor, reason=reason, **extra)
-        if action == IdentityAction.NEW_PHOTOS:
-            tasks.send_application_email.delay_on_commit(str(application.id), "new_photos", event.id)
+    if action == IdentityAction.RERUN:
+        application_identity_check_rerun(application=application, actor=actor)
+        return
+    extra = {"by": actor} if action == IdentityAction.PROPOSE_OVERRIDE else {}
+    application_transition(application, action, actor=actor, reason=reason, **extra)
 
 
 def case_resolve_duplicate(*, candidate: DuplicateCandidate, actor: User, resolution: str, reason: str) -> None:

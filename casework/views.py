@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.routes import DocumentKind
-from applications.selectors import answer_sections, application_clock
+from applications.selectors import answer_sections, application_clock, application_emails, application_history
 from applications.workflow import WorkflowError
 from casework import selectors
 from casework.constants import Decision, RefusalReason
@@ -130,7 +130,8 @@ def _case_page(
         "biometric_purge": getattr(application, "biometric_purge", None),
         "information_requests": application.information_requests.prefetch_related("documents"),
         "notes": application.notes.select_related("author"),
-        "events": application.events.select_related("actor"),
+        "history": application_history(application),
+        "emails": application_emails(application),
         "clock": application_clock(application),
         "letter": getattr(application, "letter", None),
         "max_attempts": settings.IDENTITY_MAX_ATTEMPTS,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "outbox",
     "accounts",
     "applications",
     "identity",
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.synthetic_cohort: "" for everything but keyed synthetic journeys.
+    "synthetic.access.SyntheticCohortMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout raised during sign-in into its page.
@@ -209,6 +212,41 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and never acknowledged (the worker died) goes back
+        # on the queue this long after it was taken: just above the longest a task
+        # may run, so it is back within minutes, not kombu's default hour; and the
+        # worker looks for such messages every 10 seconds.
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 30,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        # A publish to a broker that vanished without closing the connection fails instead of hanging.
+        "socket_timeout": 10,
+        "socket_connect_timeout": 5,
+    }
+
+# The outbox (outbox/): jobs and emails are rows written with the change that
+# causes them, published by the relay (`manage.py outbox_relay`). It looks for due
+# rows this often (seconds), and this often asks the broker whether it lost any.
+OUTBOX_POLL_INTERVAL = env_float("OUTBOX_POLL_INTERVAL", 0.2)
+OUTBOX_RECOVERY_INTERVAL = env_float("OUTBOX_RECOVERY_INTERVAL", 10)
+# A published message is only called lost if the broker no longer has it and this
+# long has passed (a worker may be between taking it and starting on it).
+OUTBOX_REPUBLISH_GRACE = env_int("OUTBOX_REPUBLISH_GRACE", 30)
+# A broker that cannot be asked (not Redis, not the filesystem) is trusted this long.
+OUTBOX_UNINSPECTABLE_REPUBLISH_AFTER = env_int("OUTBOX_UNINSPECTABLE_REPUBLISH_AFTER", 3600)
+# How long a consumer holds a message before another delivery may take it over.
+OUTBOX_LEASE = CELERY_TASK_TIME_LIMIT + 10
+# Failed runs are retried after 2, 4, 8 ... seconds, at most this many apart, until the give-up time.
+OUTBOX_RETRY_FIRST_DELAY = 2
+OUTBOX_RETRY_MAX_DELAY = env_int("OUTBOX_RETRY_MAX_DELAY", 60)
+OUTBOX_GIVE_UP_AFTER = env_int("OUTBOX_GIVE_UP_AFTER", 60 * 60)
+# Emails are retried for this long (a mail server down for hours) before being marked as not sent.
+EMAIL_GIVE_UP_AFTER = env_int("EMAIL_GIVE_UP_AFTER", 12 * 60 * 60)
+# A documented hook: a function (to, subject, body) -> bool that keeps an email
+# instead of sending it. Synthetic journeys keep their accounts' email in their mailbox.
+OUTBOX_EMAIL_DIVERT = "synthetic.mail.divert_to_mailbox"
 
 # Uploads
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -244,10 +282,9 @@ IDENTITY_QUALITY = {
                "min_brightness": 50, "max_brightness": 225, "min_sharpness": 2.5},
 }
 IDENTITY_MAX_ATTEMPTS = env_int("IDENTITY_MAX_ATTEMPTS", 3)
-# The sweeper puts a check back on the queue when it has waited this long, or has
-# been running for longer than the task's hard time limit, at most this many times.
-IDENTITY_CHECK_PENDING_TIMEOUT = env_int("IDENTITY_CHECK_PENDING_TIMEOUT", 300)
-IDENTITY_CHECK_MAX_SWEEPS = env_int("IDENTITY_CHECK_MAX_SWEEPS", 3)
+# A check whose runs were cut short this many times (the worker died each time:
+# evidence of a photo that kills it, not of a busy queue) goes to a person.
+IDENTITY_CHECK_MAX_INTERRUPTIONS = env_int("IDENTITY_CHECK_MAX_INTERRUPTIONS", 3)
 # Casework: a case taken but left without any action for this long goes back to the queue.
 CASE_CLAIM_TIMEOUT = env_int("CASE_CLAIM_TIMEOUT", 2 * 60 * 60)
 # A case is "due soon" this many working days before its service-standard date.
@@ -265,8 +302,7 @@ BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
 SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "development-synthetic-journeys-key" if DEBUG else "")
 
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-identity-checks": {"task": "identity.sweep_stuck_checks", "schedule": 60.0},
-    "purge-biometrics": {"task": "identity.purge_biometrics", "schedule": 3600.0},
+    "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
 }
 

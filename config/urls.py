@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
+    path("applications/", include("casework.holder_urls")),
     path("casework/", include("casework.urls")),
     path("check-status/", status_check, name="status-check"),
     path("synthetic/", include("synthetic.urls")),

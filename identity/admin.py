@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applications.admin import ViewOnlyAdmin
+from config.admin import ViewOnlyAdmin
 from identity.models import IdentityCheck
 
 

@@ -9,8 +9,8 @@ class IdentityCheck(models.Model):
     """One attempt to prove that the applicant is the person in the passport: one pair of photos.
 
     An application has at most settings.IDENTITY_MAX_ATTEMPTS of them. Each time a
-    worker takes the check up is an IdentityCheckRun, so retries, redeliveries,
-    sweeps and manual re-runs all stay visible.
+    worker takes the check up is an IdentityCheckRun, so retries, redeliveries
+    and manual re-runs all stay visible.
     """
 
     class Status(models.TextChoices):
@@ -34,10 +34,9 @@ class IdentityCheck(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # Why and when it was last put on the queue: "submitted", "new photos", "re-run by a caseworker", "sweeper".
+    # Why and when it was last put on the queue: "submitted", "new photos", "re-run by a caseworker".
     queued_because = models.CharField(max_length=32, default="submitted")
     queued_at = models.DateTimeField(default=timezone.now)
-    sweeps = models.PositiveSmallIntegerField(default=0)
     # The Celery task id of the run that holds the check while it is running.
     claimed_by = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,18 +1,20 @@
+"""Identity checks: face matching of a pair of photos, duplicate search, and the record of every run.
+
+This package knows nothing of the application's workflow: it returns an outcome,
+and the case core (applications.identity_checks) turns it into a transition.
+"""
+
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
-from applications.models import Application, State
-from applications.routes import DocumentKind
-from applications.workflow import WorkflowError, application_transition
-from applications import tasks as application_tasks
-from identity import face_match, tasks
+from identity import face_match
 from identity.errors import TRANSIENT_ERRORS, StorageUnavailable
 from identity.gallery import cohort_gallery, enrolled_gallery
 from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck, IdentityCheckRun
@@ -20,24 +22,29 @@ from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck, Id
 logger = logging.getLogger(__name__)
 
 
-def identity_check_start(*, application: Application, actor: User | None, transition: str = "start_identity_check") -> IdentityCheck:
-    """Create the next check for the application's latest photos and queue it after commit."""
-    documents = application.documents.all()
-    with transaction.atomic():
-        check = IdentityCheck.objects.create(
-            application=application,
-            attempt=application.identity_checks.count() + 1,
-            passport_photo=documents.filter(kind=DocumentKind.PASSPORT_PHOTO).latest("uploaded_at"),
-            selfie=documents.filter(kind=DocumentKind.SELFIE).latest("uploaded_at"),
-            queued_because="submitted" if transition == "start_identity_check" else "new photos",
-        )
-        application_transition(application, transition, actor=actor)
-        tasks.run_identity_check.delay_on_commit(check.id)
-    return check
+def identity_check_create(*, application, passport_photo, selfie, queued_because: str) -> IdentityCheck:
+    """The application's next check, of this pair of photos, waiting to run."""
+    return IdentityCheck.objects.create(
+        application=application,
+        attempt=application.identity_checks.count() + 1,
+        passport_photo=passport_photo,
+        selfie=selfie,
+        queued_because=queued_because,
+    )
 
 
-def identity_attempts_left(application: Application) -> int:
+def identity_attempts_left(application) -> int:
     return max(settings.IDENTITY_MAX_ATTEMPTS - application.identity_checks.count(), 0)
+
+
+@dataclass
+class CheckOutcome:
+    """What a run of a check found: a match result, or the error that stopped it. Not yet recorded."""
+
+    check: IdentityCheck
+    run: IdentityCheckRun
+    result: face_match.MatchResult | None = None
+    error: BaseException | None = None
 
 
 def _claim(check_id: int, task_id: str) -> bool:
@@ -68,21 +75,25 @@ def _start_run(check: IdentityCheck, *, task_id: str, worker: str) -> IdentityCh
     return IdentityCheckRun.objects.create(identity_check=check, trigger=trigger, task_id=task_id, worker=worker)
 
 
-def identity_check_run(*, check_id: int, task_id: str = "", worker: str = "") -> None:
-    """Run a queued check, record the outcome and move the application on from it.
+def identity_check_run(*, check_id: int, task_id: str = "", worker: str = "") -> CheckOutcome | None:
+    """Run a waiting check and return what it found, for identity_check_record; None if it is taken or done.
 
-    Raises one of TRANSIENT_ERRORS when the check should be tried again later
-    (the task retries it with backoff); every other failure is recorded as an
-    error and the case goes to a person.
+    Raises one of TRANSIENT_ERRORS when the check should be tried again later; every
+    other failure is returned as an error, for a person to look at. A check whose
+    runs were cut short IDENTITY_CHECK_MAX_INTERRUPTIONS times (a photo that kills
+    the worker every time) is not run again: that is an error too.
     """
     # The claim and its run row commit together: a worker that dies after claiming
     # always leaves an open run, which the redelivery then marks as interrupted.
     with transaction.atomic():
         if not _claim(check_id, task_id):
             logger.info("Identity check %s is taken or done; nothing to do", check_id)
-            return
+            return None
         check = IdentityCheck.objects.select_related("passport_photo", "selfie", "application").get(id=check_id)
         run = _start_run(check, task_id=task_id, worker=worker)
+    interrupted = check.runs.filter(outcome=IdentityCheckRun.Outcome.INTERRUPTED).count()
+    if interrupted >= settings.IDENTITY_CHECK_MAX_INTERRUPTIONS:
+        return CheckOutcome(check, run, error=RuntimeError(f"Its runs were cut short {interrupted} times."))
     try:
         result = _match(check)
     except TRANSIENT_ERRORS as error:
@@ -92,9 +103,8 @@ def identity_check_run(*, check_id: int, task_id: str = "", worker: str = "") ->
         raise
     except Exception as error:
         logger.exception("Identity check %s could not be completed", check_id)
-        _record(check, run, error=error)
-    else:
-        _record(check, run, result=result)
+        return CheckOutcome(check, run, error=error)
+    return CheckOutcome(check, run, result=result)
 
 
 def _read(document) -> bytes:
@@ -133,7 +143,12 @@ def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _record(check: IdentityCheck, run: IdentityCheckRun, *, result: face_match.MatchResult | None = None, error: Exception | None = None) -> None:
+def identity_check_record(outcome: CheckOutcome, *, enrol: bool) -> None:
+    """Record a run's outcome, search the gallery for the selfie and, if `enrol`, add a passed face to it.
+
+    Call it in the transaction that moves the application on from the outcome.
+    """
+    check, run, result, error = outcome.check, outcome.run, outcome.result, outcome.error
     now = timezone.now()
     if result is not None:
         check.status = result.outcome
@@ -151,30 +166,23 @@ def _record(check: IdentityCheck, run: IdentityCheckRun, *, result: face_match.M
     with transaction.atomic():
         check.save()
         IdentityCheckRun.objects.filter(id=run.id).update(finished_at=now, outcome=check.status, error=check.error)
-        application = Application.objects.get(id=check.application_id)
         if result is not None and result.selfie_encoding is not None:
-            _search_and_enrol(check, result, cohort=application.synthetic_cohort)
-        if application.state == State.IDENTITY_CHECKING:
-            transition, reason = _next_step(check, result)
-            event = application_transition(application, transition, actor=None, reason=reason)
-            if transition == "ask_for_new_photos":
-                application_tasks.send_application_email.delay_on_commit(str(application.id), "new_photos", event.id)
+            _search_and_enrol(check, result, cohort=check.application.synthetic_cohort, enrol=enrol)
 
 
-def _next_step(check: IdentityCheck, result: face_match.MatchResult | None) -> tuple[str, str]:
-    if result is None:
-        return "refer_identity", "The identity check could not be completed; a caseworker needs to review the photos."
-    if result.outcome == IdentityCheck.Status.PASSED:
-        return "pass_identity", f"Faces match: distance {result.distance:.3f}, pass at {check.pass_threshold:.2f} or less."
-    described = " ".join(face_match.reason_text(code) for code in result.reasons)
-    if result.quality_failed and identity_attempts_left(check.application) > 0:
-        return "ask_for_new_photos", described
-    if result.distance is not None:
-        described += f" Distance {result.distance:.3f}."
-    return "refer_identity", described
+def identity_check_error_record(*, check: IdentityCheck, error: str) -> bool:
+    """Record a check that will not be run again as an error (retries given up); False if it had finished."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not IdentityCheck.objects.filter(
+            id=check.id, status__in=[IdentityCheck.Status.PENDING, IdentityCheck.Status.RUNNING]
+        ).update(status=IdentityCheck.Status.ERROR, error=error, finished_at=now, claimed_by=""):
+            return False
+        check.runs.filter(finished_at__isnull=True).update(finished_at=now, outcome=IdentityCheckRun.Outcome.INTERRUPTED)
+    return True
 
 
-def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult, *, cohort: str) -> None:
+def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult, *, cohort: str, enrol: bool) -> None:
     encoding = np.asarray(result.selfie_encoding, dtype=np.float32)
     gallery = cohort_gallery(cohort) if cohort else enrolled_gallery.refreshed()
     candidates = gallery.search(
@@ -187,54 +195,16 @@ def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult, *, c
         ],
         ignore_conflicts=True,
     )
-    if result.outcome == IdentityCheck.Status.PASSED:
+    if enrol and result.outcome == IdentityCheck.Status.PASSED:
         # Replaced, not updated, so that every process's copy of the gallery notices.
         FaceEnrolment.objects.filter(application_id=check.application_id).delete()
         FaceEnrolment.objects.create(application_id=check.application_id, identity_check=check, encoding=encoding.tobytes(), cohort=cohort)
 
 
-def identity_check_rerun(*, check: IdentityCheck, actor: User) -> None:
-    """A caseworker runs a check that could not be completed again; its earlier runs are kept."""
-    with transaction.atomic():
-        if not IdentityCheck.objects.filter(id=check.id, status=IdentityCheck.Status.ERROR).update(
-            status=IdentityCheck.Status.PENDING, queued_because="re-run by a caseworker", queued_at=timezone.now(), sweeps=0
-        ):
-            raise WorkflowError("Only a check that could not be completed can be run again.")
-        application_transition(check.application, "rerun_identity_check", actor=actor, reason=f"Check {check.attempt} run again.")
-        tasks.run_identity_check.delay_on_commit(check.id)
-
-
-def identity_checks_sweep() -> dict[str, int]:
-    """Put checks that have waited or run too long back on the queue, a bounded number of times.
-
-    A check swept IDENTITY_CHECK_MAX_SWEEPS times is given up on: it is recorded
-    as an error and the case goes to a person, with its runs visible.
-    """
-    now = timezone.now()
-    stuck = IdentityCheck.objects.filter(
-        Q(status=IdentityCheck.Status.PENDING, queued_at__lt=now - timedelta(seconds=settings.IDENTITY_CHECK_PENDING_TIMEOUT))
-        | Q(status=IdentityCheck.Status.RUNNING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT))
+def identity_check_reset_for_rerun(*, check: IdentityCheck) -> bool:
+    """Put a check that could not be completed back to wait for a run; False if it is not such a check."""
+    return bool(
+        IdentityCheck.objects.filter(id=check.id, status=IdentityCheck.Status.ERROR).update(
+            status=IdentityCheck.Status.PENDING, queued_because="re-run by a caseworker", queued_at=timezone.now()
+        )
     )
-    requeued = given_up = 0
-    for check in stuck.select_related("application"):
-        with transaction.atomic():
-            if check.sweeps < settings.IDENTITY_CHECK_MAX_SWEEPS:
-                # Conditional on what was read, so a check that finished meanwhile is left alone.
-                if IdentityCheck.objects.filter(id=check.id, status=check.status, sweeps=check.sweeps).update(
-                    status=IdentityCheck.Status.PENDING, sweeps=F("sweeps") + 1, queued_because="sweeper", queued_at=now
-                ):
-                    check.runs.filter(finished_at__isnull=True).update(finished_at=now, outcome=IdentityCheckRun.Outcome.INTERRUPTED)
-                    tasks.run_identity_check.delay_on_commit(check.id)
-                    requeued += 1
-            elif IdentityCheck.objects.filter(id=check.id, status=check.status).update(
-                status=IdentityCheck.Status.ERROR, finished_at=now, claimed_by="",
-                error=f"Gave up after {check.sweeps} attempts to run it again.",
-            ):
-                check.runs.filter(finished_at__isnull=True).update(finished_at=now, outcome=IdentityCheckRun.Outcome.INTERRUPTED)
-                if check.application.state == State.IDENTITY_CHECKING:
-                    application_transition(
-                        check.application, "refer_identity", actor=None,
-                        reason=f"The identity check did not complete after {check.sweeps + 1} tries; a caseworker needs to review it.",
-                    )
-                given_up += 1
-    return {"requeued": requeued, "given_up": given_up}

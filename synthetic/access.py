@@ -34,3 +34,18 @@ def synthetic_cohort(request: HttpRequest) -> str:
     if cohort and _COHORT.fullmatch(cohort) and has_synthetic_key(request):
         return cohort
     return ""
+
+
+class SyntheticCohortMiddleware:
+    """Sets `request.synthetic_cohort` for the rest of the service to read (registration tags accounts with it).
+
+    One of the two hooks through which synthetic journeys reach the service; the
+    other is settings.OUTBOX_EMAIL_DIVERT (synthetic/mail.py). Nothing else imports this package.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.synthetic_cohort = synthetic_cohort(request)
+        return self.get_response(request)

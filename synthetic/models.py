@@ -2,7 +2,7 @@ from django.db import models
 
 
 class SyntheticEmail(models.Model):
-    """An email to a synthetic account, kept here instead of being sent (accounts.mail.send_once).
+    """An email to a synthetic account, kept here instead of being sent (synthetic.mail.divert_to_mailbox).
 
     Synthetic journeys read their email from it over HTTP (synthetic/views.py), as a
     person reads their inbox; the cleanup deletes it with the accounts.

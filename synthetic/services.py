@@ -6,6 +6,7 @@ from accounts.models import User
 from applications.models import Application, Document
 from casework.models import ImmigrationStatus
 from identity.models import IdentityCheck
+from outbox.models import Email
 from synthetic.models import SyntheticEmail
 
 
@@ -24,6 +25,7 @@ def synthetic_records_delete() -> dict[str, int]:
             "identity_checks": _delete(IdentityCheck.objects.filter(application__in=applications)),
             "applications": _delete(applications),
             "emails": _delete(SyntheticEmail.objects.filter(to__in=users.values("email"))),
+            "outbox_emails": _delete(Email.objects.filter(to__in=users.values("email"))),
             "accounts": _delete(users),
             "files": len(files),
         }

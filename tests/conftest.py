@@ -1,4 +1,6 @@
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -10,6 +12,8 @@ from accounts.models import User
 from casework.constants import Role
 from config.celery import app as celery_app
 from identity.face_match import face_recognition_module
+from outbox.models import Message
+from outbox.relay import outbox_relay_forever
 
 # A broken face matcher installation fails the whole run here, at collection,
 # loudly, instead of skipping or passing without matching a face.
@@ -109,9 +113,35 @@ def live_service(committed_db, live_server, settings):
     return live_server
 
 
+@contextmanager
+def outbox_relay_running(app=celery_app):
+    """The outbox relay, in a thread of this process, as `manage.py outbox_relay` runs it."""
+    stop = threading.Event()
+    relay = threading.Thread(target=outbox_relay_forever, kwargs={"app": app, "stop": stop}, daemon=True)
+    relay.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        relay.join(timeout=10)
+
+
 @pytest.fixture
 def celery_worker(committed_db):
-    """A real Celery worker, in a thread of this process, consuming from the configured broker."""
+    """A real Celery worker and the outbox relay, in threads of this process, on the configured broker."""
     celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker, outbox_relay_running():
         yield worker
+
+
+def run_outbox() -> int:
+    """Run every due outbox message here and now, as a worker would (for tests without a worker); returns how many."""
+    celery_app.loader.import_default_modules()
+    count = 0
+    while True:
+        due = list(Message.objects.filter(status=Message.Status.PENDING, available_at__lte=timezone.now()))
+        if not due:
+            return count
+        for message in due:
+            celery_app.tasks[message.task](message.id)
+            count += 1

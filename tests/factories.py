@@ -117,10 +117,10 @@ def submitted(applicant: User, **kwargs) -> Application:
 
 def checked(applicant: User, **kwargs) -> Application:
     """Submitted, with its identity check run (in this process)."""
-    from identity.services import identity_check_run
+    from applications.identity_checks import application_identity_check_run
 
     application = submitted(applicant, **kwargs)
-    identity_check_run(check_id=application.identity_checks.get().id, task_id=f"check-{application.id}")
+    application_identity_check_run(application_id=application.id, task_id=f"check-{application.id}")
     application.refresh_from_db()
     return application
 

@@ -72,7 +72,7 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (applicant, reverse("applications:respond", args=[awaiting.id]), "form"),
         (applicant, reverse("applications:withdraw", args=[awaiting.id]), "form"),
         (applicant, reverse("applications:overview", args=[decided.id]), None),
-        (applicant, reverse("applications:letter", args=[decided.id]), None),
+        (applicant, reverse("holder:letter", args=[decided.id]), None),
         (caseworker, reverse("casework:queue"), None),
         (caseworker, reverse("casework:case", args=[in_review_case.id]), "form"),
         (caseworker, reverse("casework:case", args=[decided.id]), None),
@@ -80,7 +80,7 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (team_leader, reverse("casework:queue"), None),
         (team_leader, reverse("casework:case", args=[in_review_case.id]), None),
         (auditor, reverse("casework:case", args=[decided.id]), None),
-        (applicant, reverse("applications:share", args=[decided.id]), None),
+        (applicant, reverse("holder:share", args=[decided.id]), None),
         (None, reverse("status-check"), "form"),
     ]
     return pages

@@ -90,7 +90,7 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
 
     status_page = applicant.get(overview).content.decode()
     assert applicant_sees in status_page
-    letter = applicant.get(reverse("applications:letter", args=[application.id])).content.decode()
+    letter = applicant.get(reverse("holder:letter", args=[application.id])).content.decode()
     assert "Decided in the journey test." in letter
-    pdf = applicant.get(reverse("applications:letter-pdf", args=[application.id]))
+    pdf = applicant.get(reverse("holder:letter-pdf", args=[application.id]))
     assert pdf.content.startswith(b"%PDF-")

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import InformationRequest, State
-from applications.notifications import application_email_send
+from applications.notifications import application_email_enqueue
 from applications.services import application_submit
-from casework.service_standard import add_working_days
-from identity.services import identity_check_run
+from applications.service_standard import add_working_days
+from applications.identity_checks import application_identity_check_run
 from tests import images
-from tests.conftest import signed_in
+from outbox.models import Email
+from tests.conftest import run_outbox, signed_in
 from tests.factories import checked, draft_application, granted, in_review, refused, upload
 
 
@@ -40,7 +41,7 @@ def test_the_service_standard_date_counts_working_days_from_identity_confirmed(a
     application = _submitted(applicant)
     assert "within 15 working days of confirming your identity" in _status(applicant, application)
 
-    identity_check_run(check_id=application.identity_checks.get().id)
+    application_identity_check_run(application_id=application.id)
 
     due = add_working_days(timezone.localdate(), 15)
     assert f"We aim to decide by <strong>{due:%-d %B %Y}</strong>" in _status(applicant, application)
@@ -80,7 +81,7 @@ def test_a_check_that_finishes_after_withdrawal_leaves_it_withdrawn(applicant):
     application = _submitted(applicant)
     _withdraw(applicant, application, "yes")
 
-    identity_check_run(check_id=application.identity_checks.get().id)
+    application_identity_check_run(application_id=application.id)
 
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
@@ -183,11 +184,11 @@ def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, casewo
     application = granted(applicant, caseworker) if decision == "grant" else refused(applicant, caseworker, senior_caseworker)
 
     status = _status(applicant, application)
-    letter = signed_in(applicant).get(reverse("applications:letter", args=[application.id])).content.decode()
-    pdf = signed_in(applicant).get(reverse("applications:letter-pdf", args=[application.id]))
+    letter = signed_in(applicant).get(reverse("holder:letter", args=[application.id])).content.decode()
+    pdf = signed_in(applicant).get(reverse("holder:letter-pdf", args=[application.id]))
 
     assert f"Your application has been {heading}" in status
-    assert reverse("applications:letter", args=[application.id]) in status
+    assert reverse("holder:letter", args=[application.id]) in status
     assert "Dear Eileen Marie Collins" in letter and because in letter
     assert application.reference in letter
     assert pdf["Content-Type"] == "application/pdf"
@@ -198,7 +199,7 @@ def test_the_applicant_reads_and_downloads_the_decision_letter(applicant, casewo
 def test_there_is_no_letter_before_a_decision(applicant):
     application = _submitted(applicant)
 
-    assert signed_in(applicant).get(reverse("applications:letter", args=[application.id])).status_code == 404
+    assert signed_in(applicant).get(reverse("holder:letter", args=[application.id])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -213,7 +214,8 @@ def test_emails_name_the_reference_and_link_to_the_application(applicant, casewo
     application = in_review(applicant, caseworker)
     _request_information(caseworker, application)
 
-    application_email_send(application_id=str(application.id), kind=kind, event_id=application.events.last().id)
+    application_email_enqueue(application=application, kind=kind, event=application.events.last())
+    run_outbox()
 
     message = mail.outbox[-1]
     assert message.to == [applicant.email]
@@ -222,10 +224,15 @@ def test_emails_name_the_reference_and_link_to_the_application(applicant, casewo
     assert f"/applications/{application.id}/" in message.body
 
 
-def test_emails_are_queued_only_when_the_change_commits(applicant, caseworker, django_capture_on_commit_callbacks):
+def test_the_email_is_written_with_the_transition_and_sent_by_the_outbox(applicant, caseworker):
     application = in_review(applicant, caseworker)
+    run_outbox()
+    mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        _request_information(caseworker, application)
+    _request_information(caseworker, application)
 
-    assert len(callbacks) == 1
+    event = application.events.last()
+    assert Email.objects.get(key=f"application-email:information_requested:{event.id}").status == Email.Status.PENDING
+    assert mail.outbox == []
+    run_outbox()
+    assert [message.subject for message in mail.outbox] == [f"We need more information for your application {application.reference}"]

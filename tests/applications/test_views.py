@@ -254,10 +254,10 @@ def test_another_applicant_gets_not_found(applicant, second_applicant, page, ext
     assert signed_in(second_applicant).get(url).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["overview", "confirmation", "letter", "letter-pdf"])
+@pytest.mark.parametrize("page", ["applications:overview", "applications:confirmation", "holder:letter", "holder:letter-pdf"])
 def test_another_applicant_gets_not_found_for_a_decided_application(applicant, second_applicant, caseworker, senior_caseworker, page):
     application = refused(applicant, caseworker, senior_caseworker)
-    url = reverse(f"applications:{page}", args=[application.id])
+    url = reverse(page, args=[application.id])
     assert signed_in(applicant).get(url).status_code == 200
 
     assert signed_in(second_applicant).get(url).status_code == 404

@@ -7,7 +7,8 @@ from applications.services import application_retry_identity, application_submit
 from applications.uploads import read_photo
 from applications.workflow import application_transition
 from identity.models import DuplicateCandidate, IdentityCheck
-from identity.services import identity_check_run
+from applications.identity_checks import application_identity_check_run
+from outbox.models import Message
 from tests import images
 from tests.conftest import signed_in
 from tests.factories import checked, draft_application, upload
@@ -92,19 +93,19 @@ def test_a_caseworker_can_ask_for_new_photos_while_attempts_remain(applicant, ca
     assert "ask_for_new_photos" not in dict(form.fields["action"].choices)
 
 
-def test_a_check_that_errored_can_be_run_again_and_keeps_its_runs(applicant, caseworker, django_capture_on_commit_callbacks):
+def test_a_check_that_errored_can_be_run_again_and_keeps_its_runs(applicant, caseworker):
     application = application_submit(application=draft_application(applicant), actor=applicant)
     check = application.identity_checks.get()
     selfie = check.selfie.file.read()
     check.selfie.file.close()
     check.selfie.file.delete(save=False)
-    identity_check_run(check_id=check.id, task_id="first")
+    application_identity_check_run(application_id=check.application_id, task_id="first")
     check.selfie.file.save("again.jpg", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(selfie), save=True)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        _act(caseworker, application, "rerun_identity_check")
-    assert len(callbacks) == 1
-    identity_check_run(check_id=check.id, task_id="second")
+    _act(caseworker, application, "rerun_identity_check")
+    rerun = application.events.get(transition="rerun_identity_check")
+    assert Message.objects.filter(key=f"identity.run_identity_check:{rerun.id}").exists()
+    application_identity_check_run(application_id=check.application_id, task_id="second")
 
     check.refresh_from_db()
     application.refresh_from_db()
@@ -200,7 +201,7 @@ def test_only_the_current_attempt_is_offered_a_re_run(applicant, caseworker):
         passport_photo=read_photo(upload("p.jpg", images.astronaut_passport()), label="Passport"),
         selfie=read_photo(upload("s.jpg", images.hopper_selfie()), label="Selfie"),
     )
-    identity_check_run(check_id=application.identity_checks.first().id, task_id="second")
+    application_identity_check_run(application_id=application.id, task_id="second")
     application.refresh_from_db()
     signed_in(caseworker).post(reverse("casework:take", args=[application.id]))
 

@@ -22,7 +22,7 @@ def _check(client, code, dob=DOB, **extra):
 
 
 def test_the_holder_creates_a_code_of_nine_unambiguous_characters_valid_for_ninety_days(applicant, status):
-    response = signed_in(applicant).post(reverse("applications:share", args=[status.application_id]), {"create": "1"}, follow=True)
+    response = signed_in(applicant).post(reverse("holder:share", args=[status.application_id]), {"create": "1"}, follow=True)
 
     code = ShareCode.objects.get()
     assert len(code.code) == 9 and set(code.code) <= set(ALPHABET)
@@ -41,7 +41,7 @@ def test_a_third_party_sees_the_status_with_the_code_and_date_of_birth_and_the_h
     assert "Eileen Marie Collins" in page and "Standard Visitor" in page and "No work" in page
     # Only what the status allows: nothing about the application itself.
     assert "P1234567" not in page and application_reference(status) not in page
-    holder_page = signed_in(applicant).get(reverse("applications:share", args=[status.application_id])).content.decode()
+    holder_page = signed_in(applicant).get(reverse("holder:share", args=[status.application_id])).content.decode()
     assert "Acme Lettings" in holder_page and "Status shown" in holder_page
 
 
@@ -79,7 +79,7 @@ def test_an_expired_code_does_not_work(client, applicant, status):
 
 def test_a_revoked_code_does_not_work_and_only_the_holder_can_revoke(client, applicant, second_applicant, status):
     code = share_code_create(status=status, holder=applicant)
-    share_page = reverse("applications:share", args=[status.application_id])
+    share_page = reverse("holder:share", args=[status.application_id])
 
     assert signed_in(second_applicant).post(share_page, {"revoke": str(code.id)}).status_code == 404
     signed_in(applicant).post(share_page, {"revoke": str(code.id)})
@@ -122,7 +122,7 @@ def test_there_is_no_share_page_before_a_grant(applicant, caseworker):
 
     application = in_review(applicant, caseworker)
 
-    assert signed_in(applicant).get(reverse("applications:share", args=[application.id])).status_code == 404
+    assert signed_in(applicant).get(reverse("holder:share", args=[application.id])).status_code == 404
 
 
 def test_a_permission_that_has_ended_is_shown_as_ended_and_codes_do_not_outlive_it(client, applicant, status):

@@ -103,7 +103,7 @@ def test_a_case_due_within_three_working_days_is_due_soon(applicant, team_leader
 
 
 def test_identity_confirmed_sets_the_due_date_from_the_routes_service_standard(applicant):
-    from casework.service_standard import add_working_days
+    from applications.service_standard import add_working_days
 
     application = checked(applicant)
 
@@ -389,8 +389,8 @@ def test_caseworkers_and_auditors_read_the_letter_and_documents(applicant, casew
     document = application.documents.get(kind="english_language")
 
     for user in (caseworker, auditor):
-        assert signed_in(user).get(reverse("applications:letter", args=[application.id])).status_code == 200
-        assert signed_in(user).get(reverse("applications:letter-pdf", args=[application.id])).status_code == 200
+        assert signed_in(user).get(reverse("holder:letter", args=[application.id])).status_code == 200
+        assert signed_in(user).get(reverse("holder:letter-pdf", args=[application.id])).status_code == 200
         response = signed_in(user).get(reverse("applications:document", args=[document.id]))
         assert response.status_code == 200
         b"".join(response.streaming_content)

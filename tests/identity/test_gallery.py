@@ -3,7 +3,7 @@ import numpy as np
 from applications.services import application_submit
 from identity.gallery import EnrolledGallery, Gallery
 from identity.models import FaceEnrolment
-from identity.services import identity_check_run
+from applications.identity_checks import application_identity_check_run
 from tests.factories import draft_application
 
 
@@ -44,7 +44,7 @@ def test_the_process_copy_follows_enrolments_and_deletions(applicant, second_app
     copy = EnrolledGallery()
     for person in (applicant, second_applicant):
         application = application_submit(application=draft_application(person), actor=person)
-        identity_check_run(check_id=application.identity_checks.get().id, task_id=str(person.id))
+        application_identity_check_run(application_id=application.id, task_id=str(person.id))
     assert len(copy.refreshed()) == 2
 
     FaceEnrolment.objects.filter(application__applicant=applicant).delete()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from applications.models import State
@@ -9,7 +9,9 @@ from applications.services import application_retry_identity, application_submit
 from applications.uploads import read_photo
 from identity import services
 from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck, IdentityCheckRun
-from identity.services import identity_check_run, identity_checks_sweep
+from applications.identity_checks import application_identity_check_give_up, application_identity_check_run
+from identity.services import identity_check_run
+from outbox.models import Email, Message
 from tests import images
 from tests.factories import draft_application, upload
 
@@ -20,21 +22,32 @@ def _submitted(applicant, **photos):
 
 def _run(application, task_id="task-1"):
     check = application.identity_checks.order_by("-attempt").first()
-    identity_check_run(check_id=check.id, task_id=task_id, worker="test-worker")
+    application_identity_check_run(application_id=check.application_id, task_id=task_id, worker="test-worker")
     check.refresh_from_db()
     application.refresh_from_db()
     return check
 
 
-def test_submission_queues_the_check_only_after_commit(applicant, django_capture_on_commit_callbacks):
+def test_submission_writes_the_check_job_and_the_email_in_its_own_transaction(applicant):
+    application = application_submit(application=draft_application(applicant), actor=applicant)
+
+    started = application.events.get(transition="start_identity_check")
+    job = Message.objects.get(task="identity.run_identity_check")
+    assert (job.key, job.kwargs, job.status) == (
+        f"identity.run_identity_check:{started.id}", {"application_id": str(application.id)}, Message.Status.PENDING
+    )
+    assert Email.objects.get().subject == f"We have received your application {application.reference}"
+    assert application.identity_checks.get().status == IdentityCheck.Status.PENDING
+
+
+def test_a_submission_that_rolls_back_leaves_no_job_and_no_email(applicant):
     draft = draft_application(applicant)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        application = application_submit(application=draft, actor=applicant)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        application_submit(application=draft, actor=applicant)
+        raise RuntimeError("the request failed after submitting")
 
-    # The identity check and the acknowledgement email, both only once the submission is committed.
-    assert len(callbacks) == 2
-    assert application.identity_checks.get().status == IdentityCheck.Status.PENDING
+    assert not Message.objects.exists() and not Email.objects.exists() and not IdentityCheck.objects.exists()
 
 
 def test_matching_photos_pass_and_send_the_case_to_casework(applicant):
@@ -74,16 +87,16 @@ def test_a_distance_between_the_thresholds_is_referred(applicant, settings):
 
 
 @pytest.mark.parametrize("selfie", [images.dark_selfie, images.blurred_selfie, images.tiny_face_selfie], ids=["dark", "blurred", "tiny"])
-def test_a_poor_photo_asks_the_applicant_for_new_ones_with_guidance(applicant, selfie, django_capture_on_commit_callbacks):
+def test_a_poor_photo_asks_the_applicant_for_new_ones_with_guidance(applicant, selfie):
     application = _submitted(applicant, selfie=selfie())
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        check = _run(application)
+    check = _run(application)
 
     assert check.status == IdentityCheck.Status.FAILED
     assert len(check.reasons) == 1 and check.reasons[0].startswith("selfie.")
     assert application.state == State.IDENTITY_RETRY
-    assert len(callbacks) == 1  # the email asking for new photos
+    asking = Email.objects.get(subject__startswith="We need new photos")
+    assert check.reason_texts[0] in asking.body
 
 
 def test_new_photos_are_a_new_attempt_and_can_pass(applicant):
@@ -118,7 +131,7 @@ def test_a_duplicated_message_does_no_second_run(applicant):
     application = _submitted(applicant)
     check = _run(application, task_id="first")
 
-    identity_check_run(check_id=check.id, task_id="duplicate")
+    application_identity_check_run(application_id=check.application_id, task_id="duplicate")
 
     assert check.runs.count() == 1
     assert application.events.filter(transition="pass_identity").count() == 1
@@ -129,7 +142,7 @@ def test_a_duplicate_message_leaves_a_running_check_alone(applicant):
     check = application.identity_checks.get()
     IdentityCheck.objects.filter(id=check.id).update(status=IdentityCheck.Status.RUNNING, claimed_by="holder", started_at=timezone.now())
 
-    identity_check_run(check_id=check.id, task_id="another")
+    application_identity_check_run(application_id=check.application_id, task_id="another")
 
     check.refresh_from_db()
     assert check.status == IdentityCheck.Status.RUNNING
@@ -149,15 +162,6 @@ def test_the_redelivered_message_of_a_dead_worker_finishes_the_check_at_once(app
     assert [(run.trigger, run.outcome) for run in check.runs.all()] == [("submitted", "interrupted"), ("redelivered", "passed")]
 
 
-def test_a_check_left_running_past_the_time_limit_can_be_taken_by_anyone(applicant, settings):
-    application = _submitted(applicant)
-    check = application.identity_checks.get()
-    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    IdentityCheck.objects.filter(id=check.id).update(status=IdentityCheck.Status.RUNNING, claimed_by="gone", started_at=long_ago)
-
-    assert _run(application, task_id="new").status == IdentityCheck.Status.PASSED
-
-
 def test_an_unavailable_database_or_storage_is_retried_not_recorded_as_an_outcome(applicant, monkeypatch):
     application = _submitted(applicant)
     check = application.identity_checks.get()
@@ -167,7 +171,7 @@ def test_an_unavailable_database_or_storage_is_retried_not_recorded_as_an_outcom
 
     monkeypatch.setattr(services, "_read", unavailable)
     with pytest.raises(OperationalError):
-        identity_check_run(check_id=check.id, task_id="task-1")
+        application_identity_check_run(application_id=check.application_id, task_id="task-1")
     monkeypatch.undo()
 
     check.refresh_from_db()
@@ -203,46 +207,43 @@ def test_a_stored_photo_that_cannot_be_decoded_is_an_outcome_not_an_error(applic
     assert check.reasons == ["selfie.unreadable"]
 
 
-def test_the_sweeper_requeues_a_stuck_check_a_bounded_number_of_times_then_gives_it_to_a_person(
-    applicant, settings, django_capture_on_commit_callbacks
-):
-    application = _submitted(applicant)
-    check = application.identity_checks.get()
-    old = timezone.now() - timedelta(seconds=settings.IDENTITY_CHECK_PENDING_TIMEOUT + 1)
-
-    for sweep in range(settings.IDENTITY_CHECK_MAX_SWEEPS):
-        IdentityCheck.objects.filter(id=check.id).update(queued_at=old)
-        with django_capture_on_commit_callbacks() as callbacks:
-            assert identity_checks_sweep() == {"requeued": 1, "given_up": 0}
-        assert len(callbacks) == 1
-    IdentityCheck.objects.filter(id=check.id).update(queued_at=old)
-    assert identity_checks_sweep() == {"requeued": 0, "given_up": 1}
-
-    check.refresh_from_db()
-    application.refresh_from_db()
-    assert check.status == IdentityCheck.Status.ERROR
-    assert "Gave up after 3" in check.error
-    assert application.state == State.IDENTITY_ADJUDICATION
-
-
-def test_the_sweeper_recovers_a_check_abandoned_while_running(applicant, settings):
+def test_a_check_left_running_past_the_time_limit_is_taken_back_by_the_next_delivery(applicant, settings):
     application = _submitted(applicant)
     check = application.identity_checks.get()
     long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
     IdentityCheck.objects.filter(id=check.id).update(status=IdentityCheck.Status.RUNNING, claimed_by="gone", started_at=long_ago)
     IdentityCheckRun.objects.create(identity_check=check, trigger="submitted", task_id="gone")
 
-    assert identity_checks_sweep() == {"requeued": 1, "given_up": 0}
-    check = _run(application, task_id="from-the-sweeper")
+    check = _run(application, task_id="published-again")
 
     assert check.status == IdentityCheck.Status.PASSED
-    assert [(run.trigger, run.outcome) for run in check.runs.all()] == [("submitted", "interrupted"), ("sweeper", "passed")]
+    assert [(run.trigger, run.outcome) for run in check.runs.all()] == [("submitted", "interrupted"), ("redelivered", "passed")]
 
 
-def test_the_sweeper_leaves_healthy_checks_alone(applicant):
-    _submitted(applicant)
+def test_a_check_cut_short_again_and_again_goes_to_a_person_not_round_again(applicant, settings):
+    application = _submitted(applicant)
+    check = application.identity_checks.get()
+    for number in range(settings.IDENTITY_CHECK_MAX_INTERRUPTIONS):
+        IdentityCheckRun.objects.create(identity_check=check, trigger="submitted", task_id=f"killed-{number}",
+                                        finished_at=timezone.now(), outcome=IdentityCheckRun.Outcome.INTERRUPTED)
 
-    assert identity_checks_sweep() == {"requeued": 0, "given_up": 0}
+    check = _run(application)
+
+    assert check.status == IdentityCheck.Status.ERROR
+    assert "cut short 3 times" in check.error
+    assert application.state == State.IDENTITY_ADJUDICATION
+
+
+def test_a_check_whose_retries_ran_out_goes_to_a_person(applicant):
+    application = _submitted(applicant)
+
+    application_identity_check_give_up(application_id=str(application.id), error=OperationalError("database unavailable"))
+
+    check = application.identity_checks.get()
+    application.refresh_from_db()
+    assert check.status == IdentityCheck.Status.ERROR
+    assert "OperationalError: database unavailable" in check.error
+    assert application.state == State.IDENTITY_ADJUDICATION
 
 
 def test_a_passed_selfie_is_enrolled_and_the_same_face_elsewhere_is_flagged(applicant, second_applicant):

@@ -9,41 +9,19 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from applications.models import State
 from applications.services import application_submit
 from config.celery import app as celery_app
 from identity.models import IdentityCheck
-from tests.conftest import wait_for
+from tests.conftest import outbox_relay_running, wait_for
 from tests.factories import draft_application
+from tests.processes import children, database_url
 
 pytestmark = pytest.mark.worker
-
-
-def _database_url() -> str:
-    """The test database, as another process reaches it."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committed_db, applicant):
@@ -52,7 +30,7 @@ def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committe
     check = application.identity_checks.get()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
@@ -62,21 +40,8 @@ def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committe
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        def running():
-            check.refresh_from_db()
-            return check.status == IdentityCheck.Status.RUNNING
-
-        # Polled often: the check must be caught while it is running.
-        wait_for(running, "the worker taking the check", interval=0.02)
-        # The face models load after the claim, so the check is mid-run now.
-        child = wait_for(lambda: _children(worker.pid), "the worker's pool process", interval=0.02)[0]
-        os.kill(child, signal.SIGKILL)
-
-        def finished():
-            check.refresh_from_db()
-            return check.status not in (IdentityCheck.Status.PENDING, IdentityCheck.Status.RUNNING)
-
-        wait_for(finished, "the redelivered check finishing", interval=0.02)
+        with outbox_relay_running():
+            _kill_mid_check(worker, check)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -93,3 +58,21 @@ def test_a_worker_killed_mid_check_leads_to_exactly_one_completed_check(committe
     assert application.state == State.READY_FOR_CASEWORK
     assert application.events.filter(transition="pass_identity").count() == 1
     assert "WorkerLostError" in output or "signal 9" in output
+
+
+def _kill_mid_check(worker: subprocess.Popen, check: IdentityCheck) -> None:
+    def running():
+        check.refresh_from_db()
+        return check.status == IdentityCheck.Status.RUNNING
+
+    # Polled often: the check must be caught while it is running.
+    wait_for(running, "the worker taking the check", interval=0.02)
+    # The face models load after the claim, so the check is mid-run now.
+    child = wait_for(lambda: children(worker.pid), "the worker's pool process", interval=0.02)[0]
+    os.kill(child, signal.SIGKILL)
+
+    def finished():
+        check.refresh_from_db()
+        return check.status not in (IdentityCheck.Status.PENDING, IdentityCheck.Status.RUNNING)
+
+    wait_for(finished, "the redelivered check finishing", interval=0.02)

@@ -6,9 +6,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mail import send_once
 from accounts.models import User
-from accounts.services import email_confirmation_send
+from accounts.services import email_confirmation_resend
+from outbox.services import email_enqueue
 from applications.models import Application, Document
 from applications.services import application_create
 from casework.models import ImmigrationStatus
@@ -16,7 +16,7 @@ from casework.services import case_assign_next
 from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck
 from synthetic.models import SyntheticEmail
 from tests import images
-from tests.conftest import PASSWORD, signed_in
+from tests.conftest import PASSWORD, run_outbox, signed_in
 from tests.factories import checked, granted
 
 KEY = "test-key"
@@ -93,7 +93,8 @@ def test_registering_without_a_valid_key_and_cohort_makes_a_real_account(client,
 def test_email_to_a_synthetic_account_is_kept_and_not_sent(db):
     user = User.objects.create_user(email="journey@example.com", password=PASSWORD, synthetic_cohort="run-1")
 
-    email_confirmation_send(user_id=user.id, key="confirm-synthetic")
+    email_confirmation_resend(user=user)
+    run_outbox()
 
     kept = SyntheticEmail.objects.get()
     assert (kept.to, kept.subject) == ("journey@example.com", "Confirm your email address")
@@ -104,23 +105,30 @@ def test_email_to_a_synthetic_account_is_kept_and_not_sent(db):
 def test_email_to_a_real_account_is_sent_and_not_kept(db):
     user = User.objects.create_user(email="person@example.com", password=PASSWORD)
 
-    email_confirmation_send(user_id=user.id, key="confirm-real")
+    email_confirmation_resend(user=user)
+    run_outbox()
 
     assert [(message.to, message.subject) for message in mail.outbox] == [(["person@example.com"], "Confirm your email address")]
     assert not SyntheticEmail.objects.exists()
 
 
-def test_one_email_to_a_synthetic_and_a_real_address_is_kept_for_one_and_sent_to_the_other(db):
+def test_the_same_email_to_a_synthetic_and_a_real_address_is_kept_for_one_and_sent_to_the_other(db):
     _user("journey@example.com", cohort="run-1")
     _user("person@example.com")
 
-    send_once(key="both", subject="Hello", body="Hi.", to=["journey@example.com", "person@example.com"])
+    _send(key="both", subject="Hello", body="Hi.", to=["journey@example.com", "person@example.com"])
 
     assert list(SyntheticEmail.objects.values_list("to", flat=True)) == ["journey@example.com"]
     assert [message.to for message in mail.outbox] == [["person@example.com"]]
 
 
 # The mailbox.
+
+def _send(*, key: str, subject: str, body: str, to: list[str]) -> None:
+    for address in to:
+        email_enqueue(key=f"{key}:{address}", to=address, subject=subject, body=body)
+    run_outbox()
+
 
 def test_the_mailbox_is_not_there_without_a_configured_key(client, db, settings):
     settings.SYNTHETIC_JOURNEYS_KEY = ""
@@ -134,7 +142,7 @@ def test_the_mailbox_is_not_there_without_a_configured_key(client, db, settings)
 @pytest.mark.parametrize("headers", [{"X-Synthetic-Key": "wrong-key"}, {}], ids=["wrong-key", "no-key"])
 def test_the_mailbox_refuses_a_request_without_the_key(client, db, synthetic_key, headers):
     _user("journey@example.com", cohort="run-1")
-    send_once(key="k", subject="Secret", body="Secret.", to=["journey@example.com"])
+    _send(key="k", subject="Secret", body="Secret.", to=["journey@example.com"])
 
     response = client.get(reverse("synthetic:mailbox"), {"to": "journey@example.com"}, headers=headers)
 
@@ -152,9 +160,9 @@ def test_the_mailbox_does_not_open_a_real_accounts_address(client, applicant, sy
 def test_the_mailbox_returns_one_synthetic_accounts_email_only(client, db, synthetic_key):
     _user("one@example.com", cohort="run-1")
     _user("two@example.com", cohort="run-1")
-    send_once(key="a", subject="For one", body="Body one.", to=["one@example.com"])
-    send_once(key="b", subject="For two", body="Body two.", to=["two@example.com"])
-    send_once(key="c", subject="For one again", body="Body three.", to=["one@example.com"])
+    _send(key="a", subject="For one", body="Body one.", to=["one@example.com"])
+    _send(key="b", subject="For two", body="Body two.", to=["two@example.com"])
+    _send(key="c", subject="For one again", body="Body three.", to=["one@example.com"])
 
     response = client.get(reverse("synthetic:mailbox"), {"to": "One@Example.com"}, headers={"X-Synthetic-Key": KEY})
 
@@ -187,7 +195,7 @@ def real_and_synthetic(applicant, second_applicant, caseworker, synthetic_key):
     """One real granted application, and one synthetic one (another face, so no duplicate flag) with a kept email."""
     real = granted(applicant, caseworker)
     synthetic = granted(_make_synthetic(second_applicant), caseworker, **HOPPER)
-    send_once(key="kept", subject="Kept", body="Kept.", to=[second_applicant.email])
+    _send(key="kept", subject="Kept", body="Kept.", to=[second_applicant.email])
     return real, synthetic
 
 
@@ -234,7 +242,10 @@ def test_the_cleanup_counts_each_kind_of_record_it_deleted(client, real_and_synt
 
     deleted = _cleanup(client, django_capture_on_commit_callbacks)
 
-    assert deleted == {"statuses": 1, "identity_checks": 1, "applications": 1, "emails": 1, "accounts": 1, "files": files}
+    # Kept in the mailbox and written by the outbox: received, decided, and one sent directly.
+    assert deleted == {
+        "statuses": 1, "identity_checks": 1, "applications": 1, "emails": 3, "outbox_emails": 3, "accounts": 1, "files": files
+    }
 
 
 def test_the_cleanup_with_nothing_synthetic_deletes_nothing(client, applicant, caseworker, synthetic_key, django_capture_on_commit_callbacks):

@@ -1,12 +1,16 @@
+import threading
 from datetime import timedelta
 
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Document
+from applications.models import Application, Document
+from applications.retention import biometrics_purge, biometrics_purge_due
 from applications.services import application_submit
 from identity.models import BiometricPurge, FaceEnrolment
-from identity.retention import biometrics_purge_due
 from tests import images
 from tests.conftest import signed_in
 from tests.factories import draft_application, granted
@@ -52,3 +56,58 @@ def test_purge_leaves_recent_decisions_and_open_cases_alone_and_runs_once(applic
     assert biometrics_purge_due() == 1
     assert biometrics_purge_due() == 0
     assert BiometricPurge.objects.get().application == old
+
+
+@pytest.mark.parametrize("dies_at", ["deleting a file", "recording the purge"])
+def test_a_purge_cut_short_at_any_point_is_finished_by_the_next_run(
+    applicant, caseworker, settings, monkeypatch, dies_at, django_capture_on_commit_callbacks
+):
+    settings.BIOMETRIC_RETENTION_DAYS = 30
+    application = _decided(applicant, caseworker, days_ago=31)
+    photos = list(application.documents.filter(kind__in=["passport_photo", "selfie"]))
+
+    def die(*args, **kwargs):
+        raise SystemExit("the purge process died")
+
+    if dies_at == "deleting a file":
+        monkeypatch.setattr(FileSystemStorage, "delete", die)
+    else:
+        monkeypatch.setattr(BiometricPurge.objects, "create", die)
+    with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True):
+        biometrics_purge_due()
+    monkeypatch.undo()
+    assert not BiometricPurge.objects.exists()
+
+    assert biometrics_purge_due() == 1
+
+    assert all(not photo.file.storage.exists(photo.file.name) for photo in photos)
+
+    assert not Document.objects.filter(id__in=[photo.id for photo in photos], purged_at__isnull=True).exists()
+    assert not FaceEnrolment.objects.filter(application=application).exists()
+    assert BiometricPurge.objects.get(application=application).documents_deleted == 2
+
+
+def test_two_purges_at_once_do_not_raise_and_record_one_purge(committed_db, applicant, caseworker, settings):
+    settings.BIOMETRIC_RETENTION_DAYS = 30
+    application = _decided(applicant, caseworker, days_ago=31)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def purge():
+        barrier.wait()
+        try:
+            results.append(biometrics_purge(application=Application.objects.get(id=application.id)))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=purge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(result is not None for result in results) == 1
+    assert BiometricPurge.objects.filter(application=application).count() == 1

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from casework.service_standard import add_working_days, is_working_day, service_standard_clock, working_days_between
+from applications.service_standard import add_working_days, is_working_day, service_standard_clock, working_days_between
 
 
 def test_weekends_and_bank_holidays_are_not_working_days():

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from applications.transitions import TRANSITIONS, ClockEffect
+
 _HOLIDAYS_FILE = Path(__file__).parent / "data" / "bank_holidays_england_and_wales.json"
 
 
@@ -52,22 +54,23 @@ class Clock:
     paused_working_days: int
 
 
-# Transitions that stop the clock, and the ones that start it again.
-_PAUSE, _RESUME = "request_information", "provide_information"
-
-
 def service_standard_clock(events, target_working_days: int) -> Clock | None:
-    """The clock for a case from its events (oldest first), or None before identity is confirmed."""
+    """The clock for a case from its events (oldest first), or None before identity is confirmed.
+
+    Each transition's effect on the clock is declared in applications.transitions.
+    """
     started_on = None
     paused_since = None
     paused_days = 0
     for event in events:
+        effects = TRANSITIONS.get(event.transition)
+        effect = effects.clock if effects else None
         day = timezone.localdate(event.created_at)
-        if started_on is None and event.to_state == "ready_for_casework":
+        if effect == ClockEffect.START and started_on is None:
             started_on = day
-        elif event.transition == _PAUSE:
+        elif effect == ClockEffect.PAUSE:
             paused_since = day
-        elif event.transition == _RESUME and paused_since is not None:
+        elif effect == ClockEffect.RESUME and paused_since is not None:
             paused_days += working_days_between(paused_since, day)
             paused_since = None
     if started_on is None:
