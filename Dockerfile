@@ -1,9 +1,10 @@
-# One image for both processes:
+# One image for every process of the Procfile; each container runs one of them:
 #   web:    docker run -p 8000:8000 --env-file prod.env IMAGE
 #   worker: docker run --env-file prod.env IMAGE celery -A config worker --loglevel=INFO
 #   beat:   docker run --env-file prod.env IMAGE celery -A config beat --loglevel=INFO   (exactly one)
-# Both need DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL
-# (see README.md), and the same uploads volume at /app/var.
+#   relay:  docker run --env-file prod.env IMAGE python manage.py outbox_relay
+# They need DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, SERVICE_URL, DATABASE_URL and
+# CELERY_BROKER_URL (see README.md), and web and worker the same uploads volume at /app/var.
 
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
@@ -11,8 +12,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm
-# Production settings unless told otherwise: without SECRET_KEY and ALLOWED_HOSTS it refuses to start.
+# Production settings unless told otherwise: without SECRET_KEY, ALLOWED_HOSTS,
+# DATABASE_URL and CELERY_BROKER_URL it refuses to start.
 ENV DEBUG=false \
+    HOST=0.0.0.0 \
+    PORT=8000 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -24,8 +28,10 @@ RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
     && python -c "import face_recognition, dlib"
 
 COPY --from=assets /build/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
+# .dockerignore leaves out tests/, bench/ and everything local.
 COPY . .
-RUN SECRET_KEY=collectstatic-only SERVICE_URL=https://build.invalid CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY=collectstatic-only SERVICE_URL=https://build.invalid DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
+    CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 10001 --home-dir /app app \
     && mkdir -p /app/var \
@@ -34,4 +40,10 @@ USER app
 VOLUME ["/app/var"]
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The web container answers /healthz; worker and beat containers run with
+# --no-healthcheck, or --health-cmd "celery -A config inspect ping -d celery@\$HOSTNAME" for a worker.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz\", timeout=4)"]
+
+# The Procfile's web process.
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn"]

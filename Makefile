@@ -6,16 +6,14 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
+WEB_CONCURRENCY ?= 2
 
 .PHONY: run test bench journeys install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
-	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
-	@trap 'kill 0' INT TERM; \
-	$(BIN)/celery -A config worker --beat --schedule=var/celerybeat-schedule --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
-	$(BIN)/python manage.py outbox_relay & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	@echo "Serving http://$(HOST):$(PORT)/ with the Procfile's processes (web, worker, beat). Ctrl-C stops them all."
+	@HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) \
+	exec $(BIN)/python -m config.procfile
 
 # Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
 test: install-dev static

@@ -38,9 +38,13 @@ INSTALLED_APPS = [
     "identity",
     "casework",
     "synthetic",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Times each request from here to PrometheusAfterMiddleware, labelled by view (/metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.middleware.OperationsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout raised during sign-in into its page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,9 +84,11 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
+# Production must name its database and broker: falling back to SQLite and the
+# filesystem broker on a shared volume would look like it works and lose data.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}" if DEBUG else None),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -129,6 +136,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# Axes prints a banner from every process that loads Django (web processes, worker, beat).
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -189,7 +198,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Celery: kombu's filesystem transport by default (works across processes on one
 # machine, needs no server); Redis in CI and production via CELERY_BROKER_URL.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# The host part means nothing to the filesystem transport; without one, kombu warns on every connection.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/" if DEBUG else None)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_DIR = VAR_DIR / "broker"
     _BROKER_DIR.mkdir(parents=True, exist_ok=True)
@@ -247,6 +257,10 @@ EMAIL_GIVE_UP_AFTER = env_int("EMAIL_GIVE_UP_AFTER", 12 * 60 * 60)
 # A documented hook: a function (to, subject, body) -> bool that keeps an email
 # instead of sending it. Synthetic journeys keep their accounts' email in their mailbox.
 OUTBOX_EMAIL_DIVERT = "synthetic.mail.divert_to_mailbox"
+# Without this, whatever a task prints (the console email backend's emails) is
+# logged as a WARNING; printed as it is, an email reads as an email.
+CELERY_WORKER_REDIRECT_STDOUTS = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Uploads
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -306,9 +320,15 @@ CELERY_BEAT_SCHEDULE = {
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
 }
 
+# /metrics (config/metrics.py): open while DEBUG is on; otherwise only to a
+# request carrying "Authorization: Bearer <METRICS_TOKEN>", and refused when no token is set.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"operations": {"()": "config.log_filters.SkipOperationsEndpoints"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["operations"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

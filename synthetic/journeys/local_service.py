@@ -1,4 +1,4 @@
-"""A service of its own for a run of journeys: a web server and a Celery worker on a fresh SQLite database.
+"""A service of its own for a run of journeys: `make run`'s process list (config/procfile.py) on a fresh SQLite database.
 
 Used when run_journeys is given no target. Everything lives in a temporary folder
 (database, broker, uploads) that is removed afterwards; the environment's other
@@ -7,7 +7,6 @@ settings (DATABASE_URL, CELERY_BROKER_URL) are honoured if set.
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,35 +27,34 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_service(*, workers: int, log: Path | None = None):
-    """Yield the base URL of a freshly started service with `workers` worker processes."""
+def local_service(*, workers: int, web_processes: int = 2, log: Path | None = None):
+    """Yield the base URL of a freshly started service with `workers` worker and `web_processes` web processes."""
     folder = Path(tempfile.mkdtemp(prefix="journeys-"))
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "VAR_DIR": str(folder), "SERVICE_URL": base_url}
+    env = {
+        **os.environ, "VAR_DIR": str(folder), "SERVICE_URL": base_url, "HOST": "127.0.0.1", "PORT": str(port),
+        "WORKER_CONCURRENCY": str(workers), "WEB_CONCURRENCY": str(web_processes),
+    }
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     output = open(log or folder / "service.log", "ab")
     processes: list[subprocess.Popen] = []
     try:
         for command in (["migrate", "--noinput"], ["create_demo_users"]):
             subprocess.run([*manage, *command], env=env, cwd=BASE_DIR, check=True, stdout=output, stderr=output)
-        celery = str(Path(sys.executable).parent / "celery")
-        for command in (
-            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-            [celery, "-A", "config", "worker", f"--concurrency={workers}", "--loglevel=INFO"],
-        ):
-            processes.append(subprocess.Popen(command, env=env, cwd=BASE_DIR, stdout=output, stderr=output, start_new_session=True))
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "config.procfile"], env=env, cwd=BASE_DIR, stdout=output, stderr=output, start_new_session=True,
+        ))
         _wait_until_up(base_url, processes)
         yield base_url
     finally:
         for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+            # The process list stops its processes on SIGTERM, and kills what is left after 10 s.
+            process.terminate()
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
         output.close()
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -67,9 +65,10 @@ def _wait_until_up(base_url: str, processes: list[subprocess.Popen], timeout: fl
         if any(process.poll() is not None for process in processes):
             raise RuntimeError("the local service stopped while starting; see its log")
         try:
-            if requests.get(base_url + "/", timeout=2).status_code == 200:
+            # Ready: the database, broker and uploads answer and a worker replies.
+            if requests.get(base_url + "/readyz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"the local service did not answer at {base_url} within {timeout:.0f} s")

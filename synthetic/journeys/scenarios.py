@@ -29,6 +29,14 @@ def grant(journey: Journey) -> None:
     applicant.sees_decision(case, "granted")
 
 
+def verify(journey: Journey) -> None:
+    """Apply with matching photos and wait for the identity check to confirm them: the identity work alone, no decision."""
+    applicant = journey.applicant()
+    applicant.register()
+    case = applicant.apply(route=journey.rng.choice(ROUTES), **_photos_of(journey, _someone(journey)))
+    journey.staff("caseworker").identity_outcome(case, "Waiting for a caseworker")
+
+
 def refusal(journey: Journey) -> None:
     """A caseworker proposes a refusal and a senior caseworker confirms it."""
     applicant = journey.applicant()
@@ -124,6 +132,7 @@ def duplicate_identity(journey: Journey) -> None:
 
 SCENARIOS = {
     "grant": grant,
+    "verify": verify,
     "refusal": refusal,
     "face-mismatch": face_mismatch,
     "no-face-retry": no_face_then_retry,

@@ -55,7 +55,8 @@ def test_production_settings_pass_the_deployment_checks():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="false", SECRET_KEY="a" * 20 + "-production-secret-key-of-fifty-or-more-characters", ALLOWED_HOSTS="visas.example",
-        SERVICE_URL="https://visas.example",
+        SERVICE_URL="https://visas.example", DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///var/test/deploy-check.sqlite3"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
 
     assert result.returncode == 0, result.stderr
@@ -67,3 +68,19 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_settings_refuse_to_start_without_a_database_or_a_broker(missing):
+    given = {"DATABASE_URL": "postgres://app@db.internal/visas", "CELERY_BROKER_URL": "redis://broker.internal:6379/0"}
+    del given[missing]
+    environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
+        env={**environment, **given, "DEBUG": "false", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "visas.example",
+             "SERVICE_URL": "https://visas.example"},
+    )
+
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr

@@ -46,8 +46,8 @@ def test_every_scenario_passes_and_the_cleanup_removes_its_records(celery_worker
     for scenario in figures["scenarios"].values():
         assert scenario["steps"]["identity check" if "identity check" in scenario["steps"] else "first identity check"]["p95"] > 0
     out = capsys.readouterr().out
-    assert "7 journeys, 7 passed, 0 failed" in out
-    # Eight synthetic applicants (the duplicate scenario has two), none of them real.
+    assert f"{len(SCENARIOS)} journeys, {len(SCENARIOS)} passed, 0 failed" in out
+    # One synthetic applicant a scenario, two in the duplicate one, none of them real.
     synthetic = User.objects.exclude(synthetic_cohort="")
     assert synthetic.count() == len(SCENARIOS) + 1
     assert not Application.objects.real().exists()

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--target", default="", help="The service's base URL, e.g. http://127.0.0.1:8000. Default: start one.")
         parser.add_argument("--workers", type=int, default=2, help="Worker processes of the service started without --target.")
+        parser.add_argument("--web-processes", type=int, default=2, help="Web processes of the service started without --target.")
         parser.add_argument("--seed", type=int, default=None, help="Seed for the personas, photos and mix (default: random).")
         parser.add_argument("--concurrency", type=int, default=4, help="Journeys in flight at once (default 4).")
         parser.add_argument("--timeout", type=float, default=120, help="Seconds to wait for a background check or an email.")
@@ -64,7 +65,11 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(10**6)
         scenarios = runner.plan(options["journeys"], weights, random.Random(seed))
         password = self._staff_password(options["staff_password_env"])
-        service = nullcontext(options["target"]) if options["target"] else local_service(workers=options["workers"])
+        Path(options["report"]).parent.mkdir(parents=True, exist_ok=True)
+        service = nullcontext(options["target"]) if options["target"] else local_service(
+            workers=options["workers"], web_processes=options["web_processes"],
+            log=Path(options["report"]).with_suffix(".service.log"),
+        )
         self.stderr.write(f"{len(scenarios)} journeys, seed {seed}, {options['concurrency']} at a time")
         with service as base_url:
             journey_settings = Settings(
@@ -72,7 +77,6 @@ class Command(BaseCommand):
                 caseworker=(options["caseworker"], password), senior=(options["senior"], password),
             )
             report = runner.run(journey_settings, scenarios, seed=seed, concurrency=options["concurrency"], out=sys.stderr)
-        Path(options["report"]).parent.mkdir(parents=True, exist_ok=True)
         runner.write(report, options["report"])
         self.stdout.write(runner.table(report))
         self.stdout.write(f"Report: {options['report']}")
