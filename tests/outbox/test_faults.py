@@ -24,11 +24,16 @@ from tests.processes import SmtpSink, WorkerProcess, children, free_port, own_re
 pytestmark = pytest.mark.worker
 
 
-def _relay_app(broker_url: str) -> Celery:
-    """The relay's view of the test's own Redis (tasks are published by name)."""
+@pytest.fixture
+def relay_app(own_redis, monkeypatch):
+    """The relay's view of the test's own Redis (tasks are published by name).
+
+    Celery reads CELERY_BROKER_URL from the environment before its own settings;
+    the worker processes get the same address in theirs.
+    """
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url)
     app = Celery("fault-tests", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.broker_url = broker_url
     app.conf.broker_transport_options = {"socket_timeout": 5, "socket_connect_timeout": 2}
     return app
 
@@ -61,14 +66,14 @@ def _checks_finished():
 
 
 def test_submit_grant_and_register_while_the_broker_is_down_give_the_normal_page_and_lose_nothing(
-    committed_db, own_redis, smtp, quick_recovery, applicant, second_applicant, caseworker
+    committed_db, own_redis, relay_app, smtp, quick_recovery, applicant, second_applicant, caseworker
 ):
     to_grant = in_review(second_applicant, caseworker)
     draft = draft_application(applicant)
     worker = WorkerProcess(own_redis.url, smtp_env(smtp.port))
     worker.start()
     try:
-        with outbox_relay_running(app=_relay_app(own_redis.url)):
+        with outbox_relay_running(app=relay_app):
             own_redis.stop()
 
             registered = Client().post(
@@ -98,9 +103,9 @@ def test_submit_grant_and_register_while_the_broker_is_down_give_the_normal_page
     print(f"\nBroker down at submit, grant, register: all pages 302; check and 3 emails done {took:.1f} s after Redis returned")
 
 
-def test_a_redis_restarted_with_queued_work_loses_none_of_it(committed_db, own_redis, smtp, quick_recovery, applicant, second_applicant):
+def test_a_redis_restarted_with_queued_work_loses_none_of_it(committed_db, own_redis, relay_app, smtp, quick_recovery, applicant, second_applicant):
     applications = [draft_application(applicant), draft_application(second_applicant)]
-    with outbox_relay_running(app=_relay_app(own_redis.url)):
+    with outbox_relay_running(app=relay_app):
         for draft in applications:
             signed_in(draft.applicant).post(reverse("applications:check-answers", args=[draft.id]), {"declaration": "on"})
         wait_for(lambda: not Message.objects.filter(status=Message.Status.PENDING).exists(), "the relay publishing")
@@ -125,13 +130,13 @@ def test_a_redis_restarted_with_queued_work_loses_none_of_it(committed_db, own_r
           f"2 checks and 2 emails done {took:.1f} s after the restart")
 
 
-def test_a_whole_worker_killed_mid_check_recovers_without_giving_up(committed_db, own_redis, smtp, quick_recovery, applicant):
+def test_a_whole_worker_killed_mid_check_recovers_without_giving_up(committed_db, own_redis, relay_app, smtp, quick_recovery, applicant):
     draft = draft_application(applicant)
     # A shorter hard limit than the default 90 s, so the message comes back sooner (visibility timeout = limit + 30 s).
     env = {**smtp_env(smtp.port), "CELERY_TASK_TIME_LIMIT": "50", "CELERY_TASK_SOFT_TIME_LIMIT": "45"}
     worker = WorkerProcess(own_redis.url, env)
     worker.start()
-    with outbox_relay_running(app=_relay_app(own_redis.url)):
+    with outbox_relay_running(app=relay_app):
         signed_in(applicant).post(reverse("applications:check-answers", args=[draft.id]), {"declaration": "on"})
         check = draft.identity_checks.get()
         wait_for(lambda: IdentityCheck.objects.filter(id=check.id, status=IdentityCheck.Status.RUNNING).exists(),
@@ -155,13 +160,13 @@ def test_a_whole_worker_killed_mid_check_recovers_without_giving_up(committed_db
     print(f"\nWhole worker SIGKILLed mid-check: check passed {took:.1f} s after the kill, no give-up")
 
 
-def test_a_sender_killed_mid_smtp_still_delivers_the_email_once(committed_db, own_redis, smtp, quick_recovery, applicant):
+def test_a_sender_killed_mid_smtp_still_delivers_the_email_once(committed_db, own_redis, relay_app, smtp, quick_recovery, applicant):
     User.objects.filter(id=applicant.id).update(email_confirmed_at=None)
     smtp.held = True
     worker = WorkerProcess(own_redis.url, smtp_env(smtp.port))
     worker.start()
     try:
-        with outbox_relay_running(app=_relay_app(own_redis.url)):
+        with outbox_relay_running(app=relay_app):
             signed_in(applicant).post(reverse("accounts:confirm-email-resend"))
             wait_for(smtp.holding.is_set, "the sender in the middle of SMTP")
             # Only the pool process that is sending dies; the worker hands its message back.
@@ -177,14 +182,14 @@ def test_a_sender_killed_mid_smtp_still_delivers_the_email_once(committed_db, ow
     print(f"\nSender killed mid-SMTP: delivered once, {Email.objects.get().attempts} attempts")
 
 
-def test_an_email_waits_out_a_mail_server_that_is_down_for_two_minutes(committed_db, own_redis, quick_recovery, applicant):
+def test_an_email_waits_out_a_mail_server_that_is_down_for_two_minutes(committed_db, own_redis, relay_app, quick_recovery, applicant):
     port = free_port()
     User.objects.filter(id=applicant.id).update(email_confirmed_at=None)
     worker = WorkerProcess(own_redis.url, smtp_env(port))
     worker.start()
     sink = SmtpSink(port)
     try:
-        with outbox_relay_running(app=_relay_app(own_redis.url)):
+        with outbox_relay_running(app=relay_app):
             signed_in(applicant).post(reverse("accounts:confirm-email-resend"))
             time.sleep(120)
             email = Email.objects.get()

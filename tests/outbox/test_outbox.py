@@ -19,9 +19,20 @@ from outbox.tasks import deliver_email
 from tests.conftest import run_outbox
 
 
-def _filesystem_app(folder) -> Celery:
+@pytest.fixture
+def broker_url(monkeypatch):
+    """Point a test's own Celery app at a broker: Celery reads CELERY_BROKER_URL from the environment before its own settings."""
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+
+    return use
+
+
+def _filesystem_app(folder, broker_url) -> Celery:
     folder.mkdir(exist_ok=True)
-    app = Celery("outbox-tests", set_as_current=False, broker="filesystem://")
+    broker_url("filesystem://localhost/")
+    app = Celery("outbox-tests", set_as_current=False)
     app.conf.broker_transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(folder / "control")}
     return app
 
@@ -42,8 +53,8 @@ def test_the_same_key_is_queued_once(db):
     assert again.id == first.id and Message.objects.get().kwargs == {"n": 1}
 
 
-def test_the_relay_publishes_due_messages_with_a_stable_task_id(db, tmp_path):
-    app = _filesystem_app(tmp_path / "broker")
+def test_the_relay_publishes_due_messages_with_a_stable_task_id(db, tmp_path, broker_url):
+    app = _filesystem_app(tmp_path / "broker", broker_url)
     message = outbox_enqueue(task="some.task", key="k")
     later = outbox_enqueue(task="some.task", key="later")
     Message.objects.filter(id=later.id).update(available_at=timezone.now() + timedelta(minutes=1))
@@ -56,11 +67,12 @@ def test_the_relay_publishes_due_messages_with_a_stable_task_id(db, tmp_path):
     assert message.task_id in published.read_text()
 
 
-def test_while_the_broker_is_down_the_relay_keeps_every_message(db):
+def test_while_the_broker_is_down_the_relay_keeps_every_message(db, broker_url):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    app = Celery("down", set_as_current=False, broker=f"redis://127.0.0.1:{port}/0")
+    broker_url(f"redis://127.0.0.1:{port}/0")
+    app = Celery("down", set_as_current=False)
     app.conf.broker_transport_options = {"socket_connect_timeout": 1}
     outbox_enqueue(task="some.task", key="k")
 
@@ -70,8 +82,8 @@ def test_while_the_broker_is_down_the_relay_keeps_every_message(db):
     assert Message.objects.get().status == Message.Status.PENDING
 
 
-def test_a_message_the_broker_lost_is_published_again_and_one_it_holds_is_not(db, tmp_path, settings):
-    app = _filesystem_app(tmp_path / "broker")
+def test_a_message_the_broker_lost_is_published_again_and_one_it_holds_is_not(db, tmp_path, settings, broker_url):
+    app = _filesystem_app(tmp_path / "broker", broker_url)
     lost, waiting = outbox_enqueue(task="some.task", key="lost"), outbox_enqueue(task="some.task", key="waiting")
     outbox_publish_due(app=app)
     for path in (tmp_path / "broker").glob("*.msg"):
