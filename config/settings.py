@@ -140,10 +140,11 @@ USE_TZ = True
 STATIC_URL = "/assets/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+ACCESSIBLE_AUTOCOMPLETE_DIR = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "config.staticfiles.GovukFrontendFinder",
+    "config.staticfiles.NpmPackagesFinder",
 ]
 
 # Uploads are private: there is no MEDIA_URL route, and files are only ever
@@ -311,4 +312,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools log every step of every letter PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ["weasyprint", "fontTools"]},
 }

@@ -344,12 +344,13 @@ def _answer(form_page: str, value: object) -> dict[str, object]:
 
 
 def _pdf(who: Persona, title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    """A one-page PDF with the document's title and the persona's name (an A4 page at 72 dpi)."""
+    from PIL import Image, ImageDraw
 
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((72, 72), title.replace("_", " ").capitalize(), fill="black")
+    draw.text((72, 92), f"{who.given_names} {who.family_name}", fill="black")
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4)
-    page.drawString(72, 770, title.replace("_", " ").capitalize())
-    page.drawString(72, 750, f"{who.given_names} {who.family_name}")
-    page.save()
+    page.save(buffer, "PDF")
     return buffer.getvalue()

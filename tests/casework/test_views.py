@@ -210,7 +210,7 @@ def test_a_grant_records_its_conditions_a_status_and_a_letter(applicant, casewor
     status = ImmigrationStatus.objects.get(application=application)
     assert (status.holder, status.valid_until, status.work_condition, status.study_condition) == (applicant, valid_until, "sponsor", "permitted")
     assert "Work only for the sponsor" in application.letter.body
-    assert application.letter.template == "grant_v2"
+    assert application.letter.template == "grant_v3"
     assert application.due_on is None
 
 
