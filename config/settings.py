@@ -144,6 +144,8 @@ ACCESSIBLE_AUTOCOMPLETE_DIR = BASE_DIR / "node_modules" / "accessible-autocomple
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
+    # The admin's own CSS and JS: without them every admin page fails on the manifest.
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "config.staticfiles.NpmPackagesFinder",
 ]
 
