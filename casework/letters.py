@@ -10,12 +10,17 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from applications.models import Application
 from casework.constants import Condition, RefusalReason
 from casework.models import DecisionLetter
+
+# Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images; uploads
+# and face matching must refuse them. Letters draw no raster images, so this costs them nothing.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # The template version each outcome's letters are written from now. Adding a
 # version means adding a template file and pointing the outcome at it here;
