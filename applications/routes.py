@@ -23,7 +23,7 @@ class Question:
     key: str
     label: str  # the question, which is also the page's heading
     summary: str  # the short name on "check your answers"
-    kind: str  # text, email, phone, textarea, number, date, choice, country, mrz
+    kind: str  # text, email, phone, textarea, number, money (whole pounds), date, choice, country, mrz
     required_message: str = ""
     hint: str = ""
     required: bool = True
@@ -47,6 +47,8 @@ class Question:
             return dict(self.choices).get(str(value), str(value))
         if self.kind == "country":
             return COUNTRY_NAMES.get(str(value), str(value))
+        if self.kind == "money":
+            return f"£{int(value):,}"
         return f"{value} {self.unit}" if self.unit else str(value)
 
 
@@ -263,8 +265,8 @@ JOB = Section(
                  max_length=20, pattern=r"^[A-Z0-9]{11}$",
                  pattern_message="Certificate of sponsorship reference number must be 11 letters and numbers"),
         Question("job_title", "What is your job title?", "Job title", "text", "Enter your job title", autocomplete="organization-title"),
-        Question("salary", "What is your gross annual salary, in pounds?", "Annual salary (£)", "number",
-                 "Enter your gross annual salary", hint="Before tax. For example, 38700", min_value=1, max_value=10_000_000),
+        Question("salary", "What is your gross annual salary?", "Annual salary", "money",
+                 "Enter your gross annual salary", hint="In pounds, before tax. For example, £38,700", min_value=1, max_value=10_000_000),
     ),
 )
 

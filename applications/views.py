@@ -19,7 +19,7 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.models import WITHDRAWABLE_STATES, Application, Document, State
-from applications.routes import DocumentKind
+from applications.routes import ROUTES, DocumentKind
 from applications.services import (
     application_add_evidence,
     application_add_photos,
@@ -108,7 +108,7 @@ def application_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         application = application_create(applicant=request.user, route=form.cleaned_data["route"])
         return redirect("applications:overview", application.id)
-    return render(request, "applications/start_application.html", {"form": form})
+    return render(request, "applications/start_application.html", {"form": form, "routes": ROUTES})
 
 
 @login_required
