@@ -90,7 +90,7 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (team_leader, reverse("casework:team"), None),
         (auditor, reverse("casework:audit"), None),
         (auditor, reverse("casework:audit") + "?reference=nonsense", None),
-        (caseworker, reverse("applications:letter", args=[decided.id]), None),
+        (caseworker, reverse("holder:letter", args=[decided.id]), None),
     ]
     return pages
 

@@ -29,7 +29,7 @@ def _referred(applicant):
         ("auditor", "casework:audit"),
     ],
 )
-def test_each_role_lands_on_its_own_page(request, persona, landing):
+def test_each_role_lands_on_its_own_page(db, request, persona, landing):
     user = request.getfixturevalue(persona)
 
     response = signed_in(user).get(reverse("home"), follow=True)
