@@ -22,6 +22,10 @@ ENV DEBUG=false \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# WeasyPrint (decision letters as PDF) draws text with Pango.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
@@ -29,6 +33,7 @@ RUN pip install --no-deps --only-binary=:all: -r requirements/base.txt \
 
 COPY --from=assets /build/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 # .dockerignore leaves out tests/, bench/ and everything local.
+COPY --from=assets /build/node_modules/accessible-autocomplete/dist node_modules/accessible-autocomplete/dist
 COPY . .
 RUN SECRET_KEY=collectstatic-only SERVICE_URL=https://build.invalid DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
     CELERY_BROKER_URL=redis://unused python manage.py collectstatic --noinput --verbosity 0

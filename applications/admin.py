@@ -13,9 +13,10 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(ViewOnlyAdmin):
-    list_display = ["reference", "route", "state", "applicant", "submitted_at"]
+    list_display = ["reference", "route", "state", "full_name", "applicant", "submitted_at"]
     list_filter = ["state", "route"]
-    search_fields = ["reference", "applicant__email", "full_name"]
+    # The applicant's name is in the answers: full_name is a property, not a column.
+    search_fields = ["reference", "applicant__email", "answers__given_names", "answers__family_name"]
     inlines = [EventInline]
 
 

@@ -12,6 +12,15 @@ from applications.uploads import CleanFile, read_file, read_photo
 from identity import face_match
 
 
+class MoneyField(forms.IntegerField):
+    """Whole pounds, as people write them: "38,700", "£38,700" and "38700" are the same."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
 class StartApplicationForm(forms.Form):
     route = forms.ChoiceField(
         label="What are you applying for?",
@@ -93,16 +102,17 @@ def _answer_field(question: Question) -> forms.Field:
         return forms.ChoiceField(choices=question.choices, widget=forms.RadioSelect, **common)
     if question.kind == "country":
         return forms.ChoiceField(choices=COUNTRY_SELECT_CHOICES, **common)
-    if question.kind == "number":
-        return forms.IntegerField(
+    if question.kind in ("number", "money"):
+        money = question.kind == "money"
+        return (MoneyField if money else forms.IntegerField)(
             min_value=question.min_value,
             max_value=question.max_value,
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10", **({"prefix": "£"} if money else {})}),
             **{**common, "error_messages": {
                 **common["error_messages"],
-                "invalid": f"{question.summary} must be a whole number",
-                "min_value": f"{question.summary} must be {question.min_value} or more",
-                "max_value": f"{question.summary} must be {question.max_value} or less",
+                "invalid": f"{question.summary} must be {'an amount in whole pounds, like 38,700' if money else 'a whole number'}",
+                "min_value": f"{question.summary} must be {f'£{question.min_value:,}' if money else question.min_value} or more",
+                "max_value": f"{question.summary} must be {f'£{question.max_value:,}' if money else question.max_value} or less",
             }},
         )
     attrs = {"autocomplete": question.autocomplete} if question.autocomplete else {}

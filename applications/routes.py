@@ -23,7 +23,7 @@ class Question:
     key: str
     label: str  # the question, which is also the page's heading
     summary: str  # the short name on "check your answers"
-    kind: str  # text, email, phone, textarea, number, date, choice, country, mrz
+    kind: str  # text, email, phone, textarea, number, money (whole pounds), date, choice, country, mrz
     required_message: str = ""
     hint: str = ""
     required: bool = True
@@ -47,6 +47,8 @@ class Question:
             return dict(self.choices).get(str(value), str(value))
         if self.kind == "country":
             return COUNTRY_NAMES.get(str(value), str(value))
+        if self.kind == "money":
+            return f"£{int(value):,}"
         return f"{value} {self.unit}" if self.unit else str(value)
 
 
@@ -78,6 +80,10 @@ class Route:
     evidence: tuple[EvidenceKind, ...] = field(default=())
     # A grant on this route has no end date.
     indefinite: bool = False
+    # The conditions a grant on this route may carry (codes of casework.constants.Condition),
+    # the usual one first. A caseworker chooses among them only where there is a choice.
+    work_conditions: tuple[str, ...] = ("unrestricted",)
+    study_conditions: tuple[str, ...] = ("permitted",)
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -259,8 +265,8 @@ JOB = Section(
                  max_length=20, pattern=r"^[A-Z0-9]{11}$",
                  pattern_message="Certificate of sponsorship reference number must be 11 letters and numbers"),
         Question("job_title", "What is your job title?", "Job title", "text", "Enter your job title", autocomplete="organization-title"),
-        Question("salary", "What is your gross annual salary, in pounds?", "Annual salary (£)", "number",
-                 "Enter your gross annual salary", hint="Before tax. For example, 38700", min_value=1, max_value=10_000_000),
+        Question("salary", "What is your gross annual salary?", "Annual salary", "money",
+                 "Enter your gross annual salary", hint="In pounds, before tax. For example, £38,700", min_value=1, max_value=10_000_000),
     ),
 )
 
@@ -320,13 +326,16 @@ ROUTES: dict[str, Route] = {
     for route in [
         Route("visitor", "Standard Visitor", "Visit for tourism, business or to see family, for up to 6 months.", 15,
               (PERSONAL, CONTACT, PASSPORT, _stay(6), VISIT),
-              (EvidenceKind("bank_statements", "Bank statements", "Statements for the last 6 months showing you can pay for your visit.", required=False),)),
+              (EvidenceKind("bank_statements", "Bank statements", "Statements for the last 6 months showing you can pay for your visit.", required=False),),
+              work_conditions=("none",)),
         Route("skilled-worker", "Skilled Worker", "Work for an employer with a sponsor licence.", 15,
               (PERSONAL, CONTACT, PASSPORT, _stay(60), JOB),
-              (EvidenceKind("english_language", "Proof of your knowledge of English", "A test certificate or degree certificate."),)),
+              (EvidenceKind("english_language", "Proof of your knowledge of English", "A test certificate or degree certificate."),),
+              work_conditions=("sponsor",)),
         Route("student", "Student", "Study a course with a licensed student sponsor.", 15,
               (PERSONAL, CONTACT, PASSPORT, _stay(60), COURSE),
-              (EvidenceKind("financial_evidence", "Proof you can support yourself", "Bank statements for the last 28 days or a loan letter."),)),
+              (EvidenceKind("financial_evidence", "Proof you can support yourself", "Bank statements for the last 28 days or a loan letter."),),
+              work_conditions=("limited", "none"), study_conditions=("course",)),
         Route("family-partner", "Family (partner)", "Join a partner who is British or settled in the UK.", 40,
               (PERSONAL, CONTACT, PASSPORT, _stay(33), PARTNER),
               (EvidenceKind("relationship_evidence", "Evidence of your relationship", "A marriage or civil partnership certificate, or proof you have lived together for 2 years."),

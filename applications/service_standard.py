@@ -1,30 +1,31 @@
 """Service standards in working days: weekends and England and Wales bank holidays do not count.
 
+Bank holidays come from the `holidays` package (United Kingdom, England subdivision, which
+England and Wales share), computed from its rules for any year, with no network.
+
 The clock starts when identity is confirmed (the application is then "made" in
 UKVI's sense) and stops while the case waits for information from the applicant.
 """
 
 import datetime
 import functools
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
+import holidays
 from django.utils import timezone
 
 from applications.transitions import TRANSITIONS, ClockEffect
 
-_HOLIDAYS_FILE = Path(__file__).parent / "data" / "bank_holidays_england_and_wales.json"
-
 
 @functools.cache
-def bank_holidays() -> frozenset[datetime.date]:
-    dates = json.loads(_HOLIDAYS_FILE.read_text())["dates"]
-    return frozenset(datetime.date.fromisoformat(date) for date in dates)
+def bank_holidays(year: int) -> frozenset[datetime.date]:
+    # One frozen set per year: the package's own calendar object fills itself in on lookup,
+    # which is not safe to share between a threaded server's requests.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays()
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:

@@ -84,6 +84,7 @@ TRANSITIONS: dict[str, Effects] = {
 # Changes recorded like transitions but leaving the state as it is (applications.workflow.application_record).
 RECORDS: dict[str, str] = {
     "take": "Taken for identity review",
+    "assign": "Assigned by a team leader",
     "release": "Put back in the queue",
     "reassign": "Reassigned",
     "confirmed_duplicate": "Potential duplicate identity confirmed: the same person",

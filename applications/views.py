@@ -19,7 +19,7 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.models import WITHDRAWABLE_STATES, Application, Document, State
-from applications.routes import DocumentKind
+from applications.routes import ROUTES, DocumentKind
 from applications.services import (
     application_add_evidence,
     application_add_photos,
@@ -69,11 +69,30 @@ def _draft_only(request: HttpRequest, application: Application) -> HttpResponse 
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.has_perm("applications.work_cases"):
+    """Each role starts on its own page; people who are not signed in, on the service's start page."""
+    user = request.user
+    if user.has_perm("applications.manage_casework"):
+        return redirect("casework:team")
+    if user.has_perm("applications.work_cases"):
         return redirect("casework:queue")
-    if request.user.is_authenticated:
+    if user.has_perm("applications.view_cases"):
+        return redirect("casework:audit")
+    if user.is_authenticated:
         return redirect("applications:list")
     return render(request, "applications/start.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    context = {"session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME}
+    return render(request, "pages/cookies.html", context)
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility_statement.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html", {"retention_days": settings.BIOMETRIC_RETENTION_DAYS})
 
 
 @login_required
@@ -89,7 +108,7 @@ def application_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         application = application_create(applicant=request.user, route=form.cleaned_data["route"])
         return redirect("applications:overview", application.id)
-    return render(request, "applications/start_application.html", {"form": form})
+    return render(request, "applications/start_application.html", {"form": form, "routes": ROUTES})
 
 
 @login_required

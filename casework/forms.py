@@ -2,14 +2,15 @@ from django import forms
 
 from applications.forms import DateField
 from accounts.models import User
-from applications.routes import ROUTE_CHOICES
+from applications.models import Application
+from applications.routes import ROUTE_CHOICES, Route
 from casework.constants import Condition, Decision, IdentityAction, RefusalReason
 from casework.selectors import QUEUE_STATE_CHOICES
 from identity.models import DuplicateCandidate
 
 
 class DecisionForm(forms.Form):
-    """Grant with conditions, or propose a refusal with reasons."""
+    """Grant with the route's conditions, or propose a refusal with reasons."""
 
     decision = forms.ChoiceField(
         label="Decision",
@@ -18,38 +19,56 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Select a decision"},
     )
     valid_until = DateField(
-        label="If granting: permission ends on",
+        label="Permission ends on",
         name="End of permission",
         rule="future",
         required=False,
-        help_text="Leave empty for indefinite leave (settlement). For example, 27 3 2029",
+        help_text="For example, 27 3 2029",
     )
-    work_condition = forms.ChoiceField(label="If granting: work", choices=Condition.WORK, required=False, widget=forms.RadioSelect)
-    study_condition = forms.ChoiceField(label="If granting: study", choices=Condition.STUDY, required=False, widget=forms.RadioSelect)
+    work_condition = forms.ChoiceField(label="Work", choices=Condition.WORK, required=False, widget=forms.RadioSelect)
+    study_condition = forms.ChoiceField(label="Study", choices=Condition.STUDY, required=False, widget=forms.RadioSelect)
+    grant_reason = forms.CharField(
+        label="Notes for the applicant (optional)",
+        help_text="The applicant will see this in their decision letter.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     reasons = forms.MultipleChoiceField(
-        label="If refusing: reasons",
+        label="Reasons for refusing",
         choices=RefusalReason.CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     reason = forms.CharField(
-        label="Explanation",
+        label="Explain the refusal",
         help_text="The applicant will see this in their decision letter.",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], route: Route, **kwargs):
         super().__init__(*args, **kwargs)
+        self.route = route
         self.fields["decision"].choices = [choice for choice in Decision.CHOICES if choice[0] in allowed]
+        # Only the conditions a grant on this route can carry; where there is one, it is chosen already.
+        for name, codes, labels in [("work_condition", route.work_conditions, Condition.WORK), ("study_condition", route.study_conditions, Condition.STUDY)]:
+            self.fields[name].choices = [(code, label) for code, label in labels if code in codes]
+            if len(codes) == 1:
+                self.fields[name].initial = codes[0]
+        if route.indefinite:
+            del self.fields["valid_until"]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == Decision.GRANT:
+            if not self.route.indefinite and not cleaned.get("valid_until") and "valid_until" not in self.errors:
+                self.add_error("valid_until", f"A {self.route.name} grant needs the date the permission ends")
             for field, message in [("work_condition", "Select the work condition"), ("study_condition", "Select the study condition")]:
-                if not cleaned.get(field):
+                if not cleaned.get(field) and field not in self.errors:
                     self.add_error(field, message)
+            cleaned["reason"] = cleaned.get("grant_reason", "")
         if cleaned.get("decision") == Decision.REFUSE:
             if not cleaned.get("reasons"):
                 self.add_error("reasons", "Select at least one reason for the refusal")
@@ -89,18 +108,54 @@ class NoteForm(forms.Form):
     )
 
 
+def _caseworkers():
+    return User.objects.filter(groups__permissions__codename="work_cases", is_active=True).distinct().order_by("email")
+
+
 class ReassignForm(forms.Form):
     to = forms.ModelChoiceField(
-        label="Reassign to",
+        label="Assign to",
         queryset=User.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select a caseworker", "invalid_choice": "Select a caseworker"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(
-            groups__permissions__codename="work_cases", is_active=True
-        ).distinct().order_by("email")
+        self.fields["to"].queryset = _caseworkers()
+        self.fields["to"].label_from_instance = lambda user: user.email
+
+
+class _CasesField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            # A value that is not even a case id fails in the UUID field's own words; say it plainly.
+            if getattr(error, "code", None) in ("invalid", "invalid_pk_value"):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+            raise
+
+
+class BulkAssignForm(ReassignForm):
+    """A team leader's selection of open cases, and the caseworker to give them to."""
+
+    cases = _CasesField(
+        label="Cases",
+        queryset=Application.objects.none(),
+        error_messages={
+            "required": "Select the cases to assign",
+            "invalid_choice": "One of the cases selected is no longer open: select the cases again",
+        },
+    )
+    field_order = ["cases", "to"]
+
+    def __init__(self, *args, open_cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].label = "Assign the selected cases to"
+        self.fields["to"].error_messages["required"] = "Select a caseworker to assign the cases to"
+        self.fields["cases"].queryset = open_cases
 
 
 class QueueFilterForm(forms.Form):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Application
-from casework.letters import letter_pdf
+from casework.letters import letter_context, letter_pdf
 from casework.models import ShareCodeCheck
 from casework.share_codes import format_code, share_code_create, share_code_revoke
 
@@ -40,13 +40,13 @@ def _get_letter(request: HttpRequest, application_id: UUID):
 @login_required
 def letter_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application, letter = _get_letter(request, application_id)
-    return render(request, "applications/letter.html", {"application": application, "letter": letter})
+    return render(request, "applications/letter.html", letter_context(application, letter))
 
 
 @login_required
 def letter_pdf_download(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application, letter = _get_letter(request, application_id)
-    pdf = letter_pdf(title=f"Decision on application {application.reference}", body=letter.body)
+    pdf = letter_pdf(application=application, letter=letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -10,7 +10,7 @@ from accounts.models import User
 from applications.identity_checks import application_identity_check_rerun
 from applications.models import Application, ApplicationEvent, InformationRequest, State
 from applications.workflow import WorkflowError, application_record, application_transition
-from casework.constants import Decision, IdentityAction, RefusalReason
+from casework.constants import Condition, Decision, IdentityAction, RefusalReason
 from casework.letters import letter_render
 from casework.models import CaseNote, DecisionLetter, ImmigrationStatus
 from identity.models import DuplicateCandidate, IdentityCheck
@@ -135,6 +135,47 @@ def case_release(*, application: Application, user: User | None, reason: str = "
         raise WorkflowError("Only a case being reviewed can be put back in the queue.")
 
 
+def case_assign(*, application: Application, user: User, to: User) -> None:
+    """A team leader gives a case waiting for a caseworker (or an identity to review) to one."""
+    if not user.has_perm("applications.manage_casework"):
+        raise WorkflowError("Only a team leader can assign cases.")
+    if not to.has_perm("applications.work_cases"):
+        raise WorkflowError(f"{to.email} cannot work on cases.")
+    if application.assigned_to_id is not None:
+        raise WorkflowError(f"Case {application.reference} is already assigned: reassign it instead.")
+    reason = f"Assigned to {to.email}."
+    if application.state == State.READY_FOR_CASEWORK:
+        application_transition(application, "start_review", actor=user, by=to, reason=reason)
+    elif application.state == State.IDENTITY_ADJUDICATION:
+        application_record(
+            application, "assign", actor=user, reason=reason,
+            expected={"assigned_to__isnull": True}, assigned_to=to, assigned_at=timezone.now(),
+        )
+    else:
+        raise WorkflowError(f"Case {application.reference} is not waiting for a caseworker.")
+
+
+def cases_assign(*, applications: list[Application], user: User, to: User) -> list[tuple[Application, str | None]]:
+    """Assign or reassign several cases to one caseworker: (case, None) for each done, (case, why not) otherwise.
+
+    Each case changes in its own transaction, so a case someone else changed meanwhile
+    is reported without undoing the others.
+    """
+    results = []
+    for application in applications:
+        if application.assigned_to_id == to.id:
+            results.append((application, f"Case {application.reference} is already assigned to {to.email}."))
+            continue
+        service = case_assign if application.assigned_to_id is None else case_reassign
+        try:
+            service(application=application, user=user, to=to)
+        except WorkflowError as error:
+            results.append((application, str(error)))
+        else:
+            results.append((application, None))
+    return results
+
+
 def case_reassign(*, application: Application, user: User, to: User) -> None:
     """A team leader gives a case to another caseworker."""
     if not user.has_perm("applications.manage_casework"):
@@ -194,8 +235,14 @@ def case_grant(
     *, application: Application, actor: User, reason: str, valid_until: datetime.date | None, work_condition: str, study_condition: str
 ) -> ImmigrationStatus:
     """Grant the application: its letter, and the immigration status the holder can prove, in one transaction."""
+    route = application.route_details
     with transaction.atomic():
         application_transition(application, "grant", actor=actor, reason=reason)
+        if work_condition not in route.work_conditions or study_condition not in route.study_conditions:
+            # Raised inside the transaction, like the end date's check below: the grant rolls back.
+            work = " or ".join(dict(Condition.WORK)[code] for code in route.work_conditions)
+            study = " or ".join(dict(Condition.STUDY)[code] for code in route.study_conditions)
+            raise WorkflowError(f"A {route.name} grant carries these conditions: work, {work}; study, {study}.")
         if valid_until is None and not application.route_details.indefinite:
             # Raised inside the transaction: the grant above rolls back with it.
             raise WorkflowError(f"A {application.route_details.name} grant needs the date the permission ends.")

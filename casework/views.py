@@ -5,17 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from applications.reference import normalise
 from applications.routes import DocumentKind
 from applications.selectors import answer_sections, application_clock, application_emails, application_history
 from applications.workflow import WorkflowError
 from casework import selectors
 from casework.constants import Decision, RefusalReason
 from casework.forms import (
+    BulkAssignForm,
     DecisionForm,
     DuplicateResolutionForm,
     IdentityActionForm,
@@ -29,6 +33,7 @@ from casework.services import (
     case_add_note,
     case_allowed_decisions,
     case_allowed_identity_actions,
+    case_assign,
     case_assign_next,
     case_blocked_decisions,
     case_can_note,
@@ -46,8 +51,10 @@ from casework.services import (
     case_resolve_duplicate,
     case_return_refusal,
     case_take,
+    cases_assign,
 )
-from identity.models import DuplicateCandidate
+from identity.models import DuplicateCandidate, IdentityCheck
+from identity.portraits import portrait_jpeg
 
 PAGE_SIZE = 50
 
@@ -76,24 +83,79 @@ def _done(request: HttpRequest, application: Application, action, success: str) 
     return redirect("casework:case", application.id)
 
 
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    _require(request)
+def _queue_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = None) -> dict:
     filters = QueueFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     cases = selectors.case_queue(user=request.user, **{key: value for key, value in chosen.items() if value})
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     other_pages = request.GET.copy()
     other_pages.pop("page", None)
-    context = {
+    can_assign = request.user.has_perm("applications.manage_casework")
+    return {
         "filters": filters,
         "page": page,
         "rows": [(application, selectors.due(application)) for application in page.object_list],
         "counts": selectors.case_counts(cases),
         "total": page.paginator.count,
         "query": other_pages.urlencode(),
+        "can_assign": can_assign,
+        "bulk_form": bulk_form or (BulkAssignForm(open_cases=Application.objects.none()) if can_assign else None),
+        "selected": {str(value) for value in request.POST.getlist("cases")} if bulk_form else set(),
     }
-    return render(request, "casework/queue.html", context)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    return render(request, "casework/queue.html", _queue_context(request))
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """A team leader gives the selected cases, waiting or someone else's, to one caseworker."""
+    _require(request, "applications.manage_casework")
+    form = BulkAssignForm(request.POST, open_cases=selectors.case_queue(user=request.user))
+    if not form.is_valid():
+        return render(request, "casework/queue.html", _queue_context(request, bulk_form=form), status=400)
+    to = form.cleaned_data["to"]
+    results = cases_assign(applications=list(form.cleaned_data["cases"]), user=request.user, to=to)
+    done = [application for application, problem in results if problem is None]
+    if done:
+        messages.success(request, f"{len(done)} case{'s' if len(done) != 1 else ''} assigned to {to.email}: {', '.join(a.reference for a in done)}.")
+    for _, problem in results:
+        if problem:
+            messages.error(request, problem)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("casework:queue")
+    return redirect(back)
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """The team leader's page: the backlog, what waits for no one, and each caseworker's cases."""
+    _require(request, "applications.manage_casework")
+    return render(request, "casework/team.html", {"overview": selectors.team_overview(), "states": selectors.QUEUE_STATE_CHOICES})
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    """The auditor's page: find any case by its reference, and the latest decisions."""
+    _require(request)
+    searched = request.GET.get("reference", "").strip()
+    error = ""
+    if searched:
+        reference = normalise(searched)
+        application = Application.objects.exclude(submitted_at=None).filter(reference=reference).first() if reference else None
+        if application:
+            return redirect("casework:case", application.id)
+        error = "Enter a reference like 7K3M-9QXD-T2B5" if reference is None else f"There is no application with the reference {reference}"
+    return render(
+        request, "casework/audit.html",
+        {"searched": searched, "error": error, "decided": selectors.recently_decided()},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -120,27 +182,36 @@ def _case_page(
 ) -> HttpResponse:
     user = request.user
     allowed_decisions = case_allowed_decisions(application=application, user=user)
+    questions = application.route_details.questions
+    duplicates = list(application.duplicate_candidates.select_related("candidate", "resolved_by"))
+    due = selectors.due(application)
+    clock = application_clock(application)
     context = {
         "application": application,
-        "due": selectors.due(application),
+        "due": due,
+        "who": {
+            key: questions[key].display(application.answers.get(key))
+            for key in ("date_of_birth", "nationality") if key in questions
+        },
+        "flags": selectors.case_flags(application, due=due, clock=clock, duplicates=duplicates),
         "answers": answer_sections(application),
         "documents": application.documents.exclude(kind__in=DocumentKind.PHOTOS),
         "checks": application.identity_checks.select_related("passport_photo", "selfie").prefetch_related("runs"),
-        "duplicates": application.duplicate_candidates.select_related("candidate", "resolved_by"),
+        "duplicates": duplicates,
         "biometric_purge": getattr(application, "biometric_purge", None),
         "information_requests": application.information_requests.prefetch_related("documents"),
         "notes": application.notes.select_related("author"),
         "history": application_history(application),
         "emails": application_emails(application),
-        "clock": application_clock(application),
+        "clock": clock,
         "letter": getattr(application, "letter", None),
         "max_attempts": settings.IDENTITY_MAX_ATTEMPTS,
         "can_note": case_can_note(application=application, user=user),
         "can_resolve_duplicates": application.assigned_to_id == user.id and user.has_perm("applications.work_cases"),
         "can_take": case_can_take(application=application, user=user),
         "can_release": case_can_release(application=application, user=user),
-        "can_reassign": user.has_perm("applications.manage_casework") and application.assigned_to_id is not None,
-        "form": form or DecisionForm(allowed=allowed_decisions),
+        "can_reassign": user.has_perm("applications.manage_casework") and application.state in selectors.QUEUE_STATES,
+        "form": form or DecisionForm(allowed=allowed_decisions, route=application.route_details),
         "allowed_decisions": allowed_decisions,
         "blocked_decisions": case_blocked_decisions(application=application, user=user),
         "can_request_information": case_can_request_information(application=application, user=user),
@@ -160,6 +231,24 @@ def _case_page(
 @login_required
 def case_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
     return _case_page(request, _get_case_for_user(request, application_id))
+
+
+@login_required
+def case_face(request: HttpRequest, application_id: UUID, check_id: int, side: str) -> HttpResponse:
+    """One photo of an identity check, cropped to the face the check found in it."""
+    application = _get_case_for_user(request, application_id)
+    if side not in ("passport", "selfie"):
+        raise Http404
+    check = get_object_or_404(IdentityCheck.objects.select_related("passport_photo", "selfie"), id=check_id, application=application)
+    document = check.passport_photo if side == "passport" else check.selfie
+    if document.purged_at is not None:
+        raise Http404
+    with document.file.open("rb") as file:
+        data = file.read()
+    box = (check.evidence or {}).get(side, {}).get("face_box")
+    response = HttpResponse(portrait_jpeg(data, box), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -185,7 +274,8 @@ def case_reassign_view(request: HttpRequest, application_id: UUID) -> HttpRespon
         messages.error(request, "Select a caseworker to reassign the case to.")
         return redirect("casework:case", application.id)
     to = form.cleaned_data["to"]
-    return _done(request, application, lambda: case_reassign(application=application, user=request.user, to=to), f"Reassigned to {to.email}.")
+    service = case_assign if application.assigned_to_id is None else case_reassign
+    return _done(request, application, lambda: service(application=application, user=request.user, to=to), f"Assigned to {to.email}.")
 
 
 @login_required
@@ -196,14 +286,14 @@ def case_decision(request: HttpRequest, application_id: UUID) -> HttpResponse:
     if not allowed:
         messages.error(request, f"This application is “{application.get_state_display()}”: you cannot make a decision on it now.")
         return redirect("casework:case", application.id)
-    form = DecisionForm(request.POST, allowed=allowed)
+    form = DecisionForm(request.POST, allowed=allowed, route=application.route_details)
     if not form.is_valid():
         return _case_page(request, application, form=form, status=400)
     data = form.cleaned_data
     if data["decision"] == Decision.GRANT:
         def action():
             case_grant(
-                application=application, actor=request.user, reason=data["reason"], valid_until=data["valid_until"],
+                application=application, actor=request.user, reason=data["reason"], valid_until=data.get("valid_until"),
                 work_condition=data["work_condition"], study_condition=data["study_condition"],
             )
         success = f"Application {application.reference} granted."

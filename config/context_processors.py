@@ -8,3 +8,7 @@ def session_timeout(request) -> dict:
         "SESSION_WARNING_SECONDS": settings.SESSION_TIMEOUT_WARNING,
         "SESSION_WARNING_MINUTES": settings.SESSION_TIMEOUT_WARNING // 60,
     }
+
+
+def feedback(request) -> dict:
+    return {"FEEDBACK_EMAIL": settings.FEEDBACK_EMAIL}

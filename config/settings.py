@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.session_timeout",
+                "config.context_processors.feedback",
             ],
         },
     },
@@ -149,10 +150,13 @@ USE_TZ = True
 STATIC_URL = "/assets/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+ACCESSIBLE_AUTOCOMPLETE_DIR = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "config.staticfiles.GovukFrontendFinder",
+    # The admin's own CSS and JS: without them every admin page fails on the manifest.
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfiles.NpmPackagesFinder",
 ]
 
 # Uploads are private: there is no MEDIA_URL route, and files are only ever
@@ -173,6 +177,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@immigration.localhost")
+# Where the phase banner, the accessibility statement and the privacy notice send people.
+FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "feedback@immigration.localhost")
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -303,6 +309,9 @@ IDENTITY_CHECK_MAX_INTERRUPTIONS = env_int("IDENTITY_CHECK_MAX_INTERRUPTIONS", 3
 CASE_CLAIM_TIMEOUT = env_int("CASE_CLAIM_TIMEOUT", 2 * 60 * 60)
 # A case is "due soon" this many working days before its service-standard date.
 DUE_SOON_WORKING_DAYS = 3
+# An identity a check could not confirm is for a person to review within this many working
+# days of the referral: the service standard's clock only starts once identity is confirmed.
+IDENTITY_REVIEW_WORKING_DAYS = env_int("IDENTITY_REVIEW_WORKING_DAYS", 2)
 # Share-code checks: per address within the window, and wrong dates of birth per code per day.
 SHARE_CODE_CHECKS_PER_ADDRESS = env_int("SHARE_CODE_CHECKS_PER_ADDRESS", 10)
 SHARE_CODE_CHECK_WINDOW = env_int("SHARE_CODE_CHECK_WINDOW", 600)
@@ -331,4 +340,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"filters": ["operations"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools log every step of every letter PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ["weasyprint", "fontTools"]},
 }

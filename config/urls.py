@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from applications.views import home
+from applications.views import accessibility_statement, cookies, home, privacy
 from casework.public_views import status_check
 
 urlpatterns = [
     path("", home, name="home"),
+    path("cookies/", cookies, name="cookies"),
+    path("accessibility-statement/", accessibility_statement, name="accessibility-statement"),
+    path("privacy/", privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("applications/", include("casework.holder_urls")),

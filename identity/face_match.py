@@ -235,6 +235,8 @@ def analyse(image: LoadedImage, *, limits: QualityLimits, single_face: bool) -> 
         return analysis
     face = faces.subject
     analysis.measurements["face_score"] = round(face.score, 3)
+    # Where the face is, in the upright photo's own pixels: the case page shows the two faces cropped.
+    analysis.measurements["face_box"] = [round(value * image.scale) for value in (face.left, face.top, face.right, face.bottom)]
     if single_face and faces.others:
         analysis.problems.append(Problem.MULTIPLE_FACES)
 

@@ -138,9 +138,10 @@ def granted(applicant: User, caseworker: User, **kwargs) -> Application:
     from casework.services import case_grant
 
     application = in_review(applicant, caseworker, **kwargs)
+    route = application.route_details
     case_grant(
-        application=application, actor=caseworker, reason="Meets the rules.",
-        valid_until=timezone.localdate() + datetime.timedelta(days=180), work_condition="none", study_condition="permitted",
+        application=application, actor=caseworker, reason="Meets the rules.", valid_until=timezone.localdate() + datetime.timedelta(days=180),
+        work_condition=route.work_conditions[0], study_condition=route.study_conditions[0],
     )
     return application
 

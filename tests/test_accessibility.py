@@ -7,6 +7,7 @@ is saved under test-artifacts/.
 """
 
 import datetime
+import re
 import shutil
 from pathlib import Path
 from uuid import UUID
@@ -62,6 +63,7 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (applicant, question(empty, "nationality"), "form"),
         (applicant, question(empty, "address"), "form"),
         (applicant, question(empty, "stay_months"), "form"),
+        (applicant, question(draft, "salary"), None),
         (applicant, question(empty, "passport_mrz"), None),
         (applicant, reverse("applications:evidence", args=[draft.id, "english_language"]), None),
         (applicant, reverse("applications:photos", args=[empty.id]), "form"),
@@ -77,11 +79,18 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (caseworker, reverse("casework:case", args=[in_review_case.id]), "form"),
         (caseworker, reverse("casework:case", args=[decided.id]), None),
         (senior_caseworker, reverse("casework:case", args=[proposed.id]), "form"),
-        (team_leader, reverse("casework:queue"), None),
+        (team_leader, reverse("casework:queue"), "form"),
         (team_leader, reverse("casework:case", args=[in_review_case.id]), None),
         (auditor, reverse("casework:case", args=[decided.id]), None),
         (applicant, reverse("holder:share", args=[decided.id]), None),
         (None, reverse("status-check"), "form"),
+        (None, reverse("cookies"), None),
+        (None, reverse("accessibility-statement"), None),
+        (None, reverse("privacy"), None),
+        (team_leader, reverse("casework:team"), None),
+        (auditor, reverse("casework:audit"), None),
+        (auditor, reverse("casework:audit") + "?reference=nonsense", None),
+        (caseworker, reverse("holder:letter", args=[decided.id]), None),
     ]
     return pages
 
@@ -129,13 +138,26 @@ def _page_kind(path: str) -> str:
     return "/".join([match.view_name, *(str(v) for v in match.kwargs.values() if not isinstance(v, UUID))])
 
 
+def _known_govuk_exception(rule: str, node: dict) -> bool:
+    """GOV.UK Frontend's conditional reveal sets aria-expanded on the radio that reveals:
+    invalid ARIA, kept on purpose because screen readers announce it (govuk-frontend
+    issue 979, listed there as a known axe finding). Nothing else is excused."""
+    return (
+        rule == "aria-allowed-attr"
+        and 'class="govuk-radios__input"' in node["html"]
+        and "aria-controls=" in node["html"]
+        and set(re.findall(r"aria-[a-z]+", node.get("failureSummary", ""))) == {"aria-expanded"}
+    )
+
+
 def _check(page, name: str, titles: dict[str, str] | None) -> list[str]:
     found = []
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     for violation in results["violations"]:
-        if violation["impact"] in ("serious", "critical"):
-            targets = [node["target"] for node in violation["nodes"]][:3]
+        nodes = [node for node in violation["nodes"] if not _known_govuk_exception(violation["id"], node)]
+        if violation["impact"] in ("serious", "critical") and nodes:
+            targets = [node["target"] for node in nodes][:3]
             found.append(f"{name}: {violation['impact']} {violation['id']}: {violation['help']} at {targets}")
     if (count := page.locator("h1").count()) != 1:
         found.append(f"{name}: {count} h1 elements")

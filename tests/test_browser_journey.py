@@ -10,6 +10,7 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from applications.countries import COUNTRY_NAMES
 from applications.routes import ROUTES
 from tests import images
 from tests.browser import ARTIFACTS, launch, require_browser
@@ -56,8 +57,11 @@ def _answer(page: Page, value: object) -> None:
         page.locator('[name="answer_day"]').fill(str(date.day))
         page.locator('[name="answer_month"]').fill(str(date.month))
         page.locator('[name="answer_year"]').fill(str(date.year))
-    elif page.locator('select[name="answer"]').count():
-        page.locator('select[name="answer"]').select_option(str(value))
+    elif page.locator("input.autocomplete__input").count():
+        # A country question, enhanced: type part of the name and choose it from the list, as a person would.
+        name = COUNTRY_NAMES[str(value)]
+        page.locator("input.autocomplete__input").fill(name[:5])
+        page.get_by_role("option", name=name, exact=True).click()
     elif page.locator('input[type="radio"][name="answer"]').count():
         page.locator(f'input[type="radio"][name="answer"][value="{value}"]').check()
     else:
@@ -119,7 +123,7 @@ def test_an_applicant_applies_and_a_caseworker_grants(applicant, caseworker, cel
     caseworker_page.locator('[name="valid_until_year"]').fill(str(ends.year))
     caseworker_page.get_by_label("No work", exact=True).check()
     caseworker_page.get_by_label("Study permitted", exact=True).check()
-    caseworker_page.get_by_label("Explanation").fill("Meets the requirements of the visitor rules.")
+    caseworker_page.get_by_label("Notes for the applicant (optional)").fill("Meets the requirements of the visitor rules.")
     caseworker_page.get_by_role("button", name="Record decision").click()
     expect(caseworker_page.locator("#case-status")).to_have_text("Granted")
 

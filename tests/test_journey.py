@@ -82,7 +82,7 @@ def test_apply_verify_and_decide(celery_worker, caseworker, senior_caseworker, s
         reverse("casework:decision", args=[application.id]),
         {"decision": decision, "work_condition": "none", "study_condition": "permitted", "reasons": ["identity"],
          "valid_until_day": "1", "valid_until_month": "6", "valid_until_year": str(timezone.localdate().year + 1),
-         "reason": "Decided in the journey test."},
+         "grant_reason": "Decided in the journey test.", "reason": "Decided in the journey test."},
     )
     if decision == "propose_refusal":
         _signed_in(senior_caseworker).post(reverse("casework:refusal-review", args=[application.id]), {"outcome": "confirm_refusal"})

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from applications.routes import ROUTES
 from synthetic.journeys.client import Actor, StepFailed, describe, element_text, page_text, problems
 from synthetic.journeys.personas import Persona, persona
 
@@ -296,7 +297,12 @@ class Caseworker:
     def grant(self, case: Case, *, route: str) -> None:
         with self.journey.step("grant"):
             valid_until = datetime.date.today() + datetime.timedelta(days=365)
-            data = {"decision": "grant", "work_condition": "none", "study_condition": "permitted", "reason": "Meets the rules."}
+            # The conditions the route's grants carry, the usual one first (the decision page offers only those).
+            conditions = ROUTES[route]
+            data = {
+                "decision": "grant", "work_condition": conditions.work_conditions[0],
+                "study_condition": conditions.study_conditions[0], "grant_reason": "Meets the rules.",
+            }
             if route != "settlement":
                 data |= {"valid_until_day": valid_until.day, "valid_until_month": valid_until.month, "valid_until_year": valid_until.year}
             self._act(case, "decision", data, "Granted")
@@ -344,12 +350,13 @@ def _answer(form_page: str, value: object) -> dict[str, object]:
 
 
 def _pdf(who: Persona, title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    """A one-page PDF with the document's title and the persona's name (an A4 page at 72 dpi)."""
+    from PIL import Image, ImageDraw
 
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((72, 72), title.replace("_", " ").capitalize(), fill="black")
+    draw.text((72, 92), f"{who.given_names} {who.family_name}", fill="black")
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4)
-    page.drawString(72, 770, title.replace("_", " ").capitalize())
-    page.drawString(72, 750, f"{who.given_names} {who.family_name}")
-    page.save()
+    page.save(buffer, "PDF")
     return buffer.getvalue()

@@ -28,9 +28,14 @@ def test_a_selfie_taken_with_the_camera_is_uploaded_like_a_file(live_service, ap
         page = new_context(browser, live_service.url, cookie, permissions=["camera"]).new_page()
         page.goto(live_service.url + reverse("applications:photos", args=[application.id]))
         page.set_input_files("#id_passport_photo", str(passport))
+        preview = page.get_by_role("img", name="The photo you took")
+        # No photo yet: no preview at all, not an empty, broken image.
+        assert not preview.is_visible()
         page.get_by_role("button", name="Take a photo with your camera").click()
         page.get_by_role("button", name="Take photo").click()
         page.wait_for_function("document.querySelector('#id_selfie').files.length === 1")
+        preview.wait_for(state="visible")
+        assert page.evaluate("document.querySelector('[data-preview]').naturalWidth") == 600
         page.get_by_role("button", name="Upload and continue").click()
         page.wait_for_url(f"**{reverse('applications:overview', args=[application.id])}")
         browser.close()

@@ -102,8 +102,8 @@ def test_an_unknown_question_is_not_found(applicant, draft):
         ("phone", {"answer": "call me"}, "Enter a telephone number, like +44 7700 900982"),
         ("passport_number", {"answer": "AB-12"}, "Passport number must be up to 9 letters and numbers"),
         ("cos_reference", {"answer": "C2G7"}, "Certificate of sponsorship reference number must be 11 letters and numbers"),
-        ("salary", {"answer": "lots"}, "Annual salary (£) must be a whole number"),
-        ("salary", {"answer": "0"}, "Annual salary (£) must be 1 or more"),
+        ("salary", {"answer": "lots"}, "Annual salary must be an amount in whole pounds, like 38,700"),
+        ("salary", {"answer": "0"}, "Annual salary must be £1 or more"),
         ("stay_months", {"answer": "61"}, "Length of stay must be 60 or less"),
         ("sex", {}, "Select your sex as shown on your passport"),
         ("sex", {"answer": "Q"}, "Select a valid choice"),
@@ -135,6 +135,18 @@ def test_identifiers_are_normalised(applicant, draft):
 
     draft.refresh_from_db()
     assert draft.answers["cos_reference"] == "C2G7M3J4K5L"
+
+
+@pytest.mark.parametrize("typed", ["38700", "38,700", "£38,700", " £ 38700 "])
+def test_money_is_taken_as_people_write_it_and_shown_with_pounds_and_commas(applicant, draft, typed):
+    response = _post(applicant, draft, "salary", {"answer": typed})
+
+    draft.refresh_from_db()
+    assert response.status_code == 302
+    assert draft.answers["salary"] == 38700
+    page = signed_in(applicant).get(_question(draft, "salary")).content.decode()
+    assert '<div class="govuk-input__prefix" aria-hidden="true">£</div>' in page
+    assert ROUTES["skilled-worker"].questions["salary"].display(draft.answers["salary"]) == "£38,700"
 
 
 def test_passport_must_be_valid_for_the_whole_stay(applicant, draft):

@@ -21,6 +21,17 @@ def test_adding_working_days_skips_weekends_and_bank_holidays():
     assert add_working_days(datetime.date(2027, 3, 25), 15) == datetime.date(2027, 4, 19)
 
 
+def test_due_dates_in_2029_and_later_skip_their_bank_holidays():
+    # Thursday 29 March 2029: Good Friday (30 March) and Easter Monday (2 April) follow.
+    assert not is_working_day(datetime.date(2029, 3, 30))
+    assert not is_working_day(datetime.date(2029, 4, 2))
+    assert add_working_days(datetime.date(2029, 3, 29), 1) == datetime.date(2029, 4, 3)
+    # 15 working days from Friday 18 May 2029 cross the spring bank holiday (28 May): 11 June, not 8 June.
+    assert add_working_days(datetime.date(2029, 5, 18), 15) == datetime.date(2029, 6, 11)
+    # Christmas 2031 falls on a Thursday: Christmas Day and Boxing Day both skipped.
+    assert add_working_days(datetime.date(2031, 12, 24), 1) == datetime.date(2031, 12, 29)
+
+
 def test_working_days_between_counts_the_end_not_the_start():
     assert working_days_between(datetime.date(2026, 11, 20), datetime.date(2026, 11, 23)) == 1
     assert working_days_between(datetime.date(2026, 11, 23), datetime.date(2026, 11, 23)) == 0

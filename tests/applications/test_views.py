@@ -294,3 +294,13 @@ def test_documents_are_served_to_their_owner_and_caseworkers_only(applicant, sec
     assert b"".join(as_caseworker.streaming_content) == b"".join(signed_in(applicant).get(url).streaming_content)
     assert signed_in(second_applicant).get(url).status_code == 404
     assert client.get(url).status_code == 302
+
+
+def test_each_route_choice_carries_its_summary_as_a_hint(applicant):
+    from applications.routes import ROUTES
+
+    page = signed_in(applicant).get(reverse("applications:start")).content.decode()
+
+    for index, route in enumerate(ROUTES.values()):
+        assert f'aria-describedby="id_route_{index}-hint"' in page
+        assert f'<div id="id_route_{index}-hint" class="govuk-hint govuk-radios__hint">{route.summary}</div>' in page

@@ -1,6 +1,8 @@
 import datetime
+import io
 
 from django.urls import reverse
+from PIL import Image
 
 from applications.models import Application, State
 from applications.services import application_retry_identity, application_submit
@@ -34,11 +36,35 @@ def test_the_case_page_shows_both_photos_the_thresholds_quality_and_runs(applica
 
     assert reverse("applications:document", args=[check.passport_photo_id]) in page
     assert reverse("applications:document", args=[check.selfie_id]) in page
-    assert f"{check.distance:.3f} (pass at 0.50 or less, fail above 0.60)" in page
+    assert f"Face distance <strong>{check.distance:.3f}</strong>: beyond the fail threshold (pass at 0.50 or less, fail above 0.60)" in page
+    assert f'data-distance="{check.distance:.3f}"' in page
+    for side in ["passport", "selfie"]:
+        assert reverse("casework:face", args=[application.id, check.id, side]) in page
     assert "does not match the passport photo" in page
     assert "Between the eyes" in page and str(check.evidence["selfie"]["eye_distance_px"]) in page
     assert "Runs of attempt 1" in page and "submitted" in page
     assert "1 of 3 attempts used" in page
+
+
+def test_the_faces_are_shown_cropped_to_the_face_the_check_found(applicant, caseworker, auditor):
+    application = _reviewed(applicant, selfie=images.hopper_selfie())
+    check = application.identity_checks.get()
+
+    for side, document in [("passport", check.passport_photo), ("selfie", check.selfie)]:
+        response = signed_in(caseworker).get(reverse("casework:face", args=[application.id, check.id, side]))
+        assert response["Content-Type"] == "image/jpeg"
+        portrait = Image.open(io.BytesIO(response.content))
+        left, top, right, bottom = check.evidence[side]["face_box"]
+        assert 0 <= left < right <= document.width and 0 <= top < bottom <= document.height
+        # The face with room around it (45% of its size each side), at most 320 pixels.
+        margin = round(max(right - left, bottom - top) * 0.45)
+        crop = (min(right + margin, document.width) - max(left - margin, 0), min(bottom + margin, document.height) - max(top - margin, 0))
+        assert abs(portrait.width / portrait.height - crop[0] / crop[1]) < 0.02
+        assert max(portrait.size) == min(320, max(crop))
+    # The passport's portrait is a small part of its photo page.
+    assert check.evidence["passport"]["face_box"][2] - check.evidence["passport"]["face_box"][0] < check.passport_photo.width / 3
+    assert signed_in(applicant).get(reverse("casework:face", args=[application.id, check.id, "selfie"])).status_code == 403
+    assert signed_in(auditor).get(reverse("casework:face", args=[application.id, check.id, "other"])).status_code == 404
 
 
 def test_accepting_an_identity_needs_a_second_caseworker(applicant, caseworker, senior_caseworker, django_user_model):

@@ -24,7 +24,7 @@ from tests.factories import checked, draft_application, in_review
 
 _UNTIL = timezone.localdate() + datetime.timedelta(days=200)
 GRANT = {
-    "decision": "grant", "work_condition": "sponsor", "study_condition": "permitted", "reason": "Meets the rules.",
+    "decision": "grant", "work_condition": "none", "study_condition": "permitted", "grant_reason": "Meets the rules.",
     "valid_until_day": _UNTIL.day, "valid_until_month": _UNTIL.month, "valid_until_year": _UNTIL.year,
 }
 
@@ -148,7 +148,7 @@ def test_a_write_action_needs_the_case_assigned_to_the_actor(applicant, casework
     application.refresh_from_db()
     assert application.state == State.IN_REVIEW
     with pytest.raises(WorkflowError, match="assigned to you"):
-        case_grant(application=application, actor=second_caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="none")
+        case_grant(application=application, actor=second_caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="permitted")
 
 
 def test_two_caseworkers_taking_one_identity_review_one_wins(applicant, caseworker, second_caseworker):
@@ -198,11 +198,52 @@ def test_cases_left_untouched_are_released_by_the_periodic_task(applicant, secon
 
 # Decisions.
 
+@pytest.mark.parametrize(
+    ("route", "offered", "not_offered"),
+    [
+        ("skilled-worker", ["Work only for the sponsor"], ["No work", "Work permitted"]),
+        ("student", ["Work up to 20 hours a week in term time", "No work", "Study only the course sponsored"], ["Work only for the sponsor", "Study permitted"]),
+        ("visitor", ["No work"], ["Work permitted", "Work only for the sponsor"]),
+    ],
+)
+def test_the_decision_form_offers_the_grant_conditions_of_the_route(applicant, caseworker, route, offered, not_offered):
+    application = in_review(applicant, caseworker, route=route)
+
+    page = signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
+    decision = page.split('class="app-decision"')[1].split("</form>")[0]
+
+    for label in offered:
+        assert label in decision
+    for label in not_offered:
+        assert label not in decision
+    # Grant fields and refusal fields each sit in the conditional reveal of their own choice.
+    grant = decision.split('id="conditional-grant"')[1].split('id="conditional-propose_refusal"')[0]
+    assert 'name="work_condition"' in grant and 'name="reasons"' not in grant
+    assert 'data-aria-controls="conditional-grant"' in decision and 'data-aria-controls="conditional-propose_refusal"' in decision
+
+
+def test_a_grant_with_a_condition_its_route_does_not_carry_changes_nothing(applicant, caseworker):
+    application = in_review(applicant, caseworker, route="skilled-worker")
+
+    response = _grant(caseworker, application, work_condition="none")
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    with pytest.raises(WorkflowError, match="A Skilled Worker grant carries these conditions: work, Work only for the sponsor"):
+        case_grant(application=application, actor=caseworker, reason="", valid_until=_UNTIL, work_condition="unrestricted", study_condition="permitted")
+    application.refresh_from_db()
+    assert application.state == State.IN_REVIEW
+    assert not ImmigrationStatus.objects.filter(application=application).exists()
+
+
 def test_a_grant_records_its_conditions_a_status_and_a_letter(applicant, caseworker):
-    application = in_review(applicant, caseworker)
+    application = in_review(applicant, caseworker, route="skilled-worker")
     valid_until = timezone.localdate() + datetime.timedelta(days=200)
 
-    response = _grant(caseworker, application, valid_until_day=valid_until.day, valid_until_month=valid_until.month, valid_until_year=valid_until.year)
+    response = _grant(
+        caseworker, application, work_condition="sponsor",
+        valid_until_day=valid_until.day, valid_until_month=valid_until.month, valid_until_year=valid_until.year,
+    )
 
     assert "granted" in response.content.decode()
     application.refresh_from_db()
@@ -210,7 +251,7 @@ def test_a_grant_records_its_conditions_a_status_and_a_letter(applicant, casewor
     status = ImmigrationStatus.objects.get(application=application)
     assert (status.holder, status.valid_until, status.work_condition, status.study_condition) == (applicant, valid_until, "sponsor", "permitted")
     assert "Work only for the sponsor" in application.letter.body
-    assert application.letter.template == "grant_v2"
+    assert application.letter.template == "grant_v3"
     assert application.due_on is None
 
 
@@ -220,7 +261,7 @@ def test_a_grant_on_a_time_limited_route_needs_an_end_date_and_settlement_does_n
     no_end = {**GRANT, "valid_until_day": "", "valid_until_month": "", "valid_until_year": ""}
 
     response = signed_in(caseworker).post(reverse("casework:decision", args=[visitor.id]), no_end, follow=True)
-    signed_in(caseworker).post(reverse("casework:decision", args=[settlement.id]), no_end)
+    signed_in(caseworker).post(reverse("casework:decision", args=[settlement.id]), {**no_end, "work_condition": "unrestricted"})
 
     assert "A Standard Visitor grant needs the date the permission ends" in response.content.decode()
     visitor.refresh_from_db()
@@ -338,7 +379,7 @@ def test_two_caseworkers_deciding_at_once_one_wins_and_the_other_is_told(applica
     seen_by_caseworker = Application.objects.get(id=application.id)
     seen_by_leader = Application.objects.get(id=application.id)
 
-    case_grant(application=seen_by_caseworker, actor=caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="none")
+    case_grant(application=seen_by_caseworker, actor=caseworker, reason="", valid_until=_UNTIL, work_condition="none", study_condition="permitted")
     with pytest.raises(ConflictError, match="Someone else changed this application"):
         case_release(application=seen_by_leader, user=team_leader)
 
