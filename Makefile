@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 
-.PHONY: run test bench journeys install install-dev static migrate demo-users lock clean
+.PHONY: run test audit bench journeys install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
 	@echo "Web server on http://$(HOST):$(PORT)/ with a Celery worker (and beat, for periodic jobs). Ctrl-C stops both."
@@ -20,6 +20,10 @@ run: install static migrate demo-users
 # Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
 test: install-dev static
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in requirements/*.txt and package-lock.json (.ci/audit.py).
+audit: install-dev
+	$(BIN)/python .ci/audit.py
 
 # Speed and throughput figures (docs/BENCHMARKS.md); a few minutes on two cores.
 bench: install-dev static

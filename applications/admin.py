@@ -15,7 +15,8 @@ class EventInline(admin.TabularInline):
 class ApplicationAdmin(ViewOnlyAdmin):
     list_display = ["reference", "route", "state", "applicant", "submitted_at"]
     list_filter = ["state", "route"]
-    search_fields = ["reference", "applicant__email", "full_name"]
+    # The name is a property made from the answers; search the answers it is made from.
+    search_fields = ["reference", "applicant__email", "answers__given_names", "answers__family_name"]
     inlines = [EventInline]
 
 

@@ -28,12 +28,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_service(*, workers: int, log: Path | None = None):
-    """Yield the base URL of a freshly started service with `workers` worker processes."""
+def local_service(*, workers: int, key: str, log: Path | None = None):
+    """Yield the base URL of a freshly started service with `workers` worker processes, which accepts `key`."""
     folder = Path(tempfile.mkdtemp(prefix="journeys-"))
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "VAR_DIR": str(folder), "SERVICE_URL": base_url}
+    env = {**os.environ, "VAR_DIR": str(folder), "SERVICE_URL": base_url, "SYNTHETIC_JOURNEYS_KEY": key}
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     output = open(log or folder / "service.log", "ab")
     processes: list[subprocess.Popen] = []

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(10**6)
         scenarios = runner.plan(options["journeys"], weights, random.Random(seed))
         password = self._staff_password(options["staff_password_env"])
-        service = nullcontext(options["target"]) if options["target"] else local_service(workers=options["workers"])
+        service = nullcontext(options["target"]) if options["target"] else local_service(workers=options["workers"], key=key)
         self.stderr.write(f"{len(scenarios)} journeys, seed {seed}, {options['concurrency']} at a time")
         with service as base_url:
             journey_settings = Settings(
