@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run test bench journeys install install-dev static migrate demo-users lock clean
+.PHONY: run test audit bench journeys install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
 	@echo "Serving http://$(HOST):$(PORT)/ with the Procfile's processes (web, worker, beat). Ctrl-C stops them all."
@@ -18,6 +18,10 @@ run: install static migrate demo-users
 # Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
 test: install-dev static
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in requirements/*.txt and package-lock.json (.ci/audit.py).
+audit: install-dev
+	$(BIN)/python .ci/audit.py
 
 # Speed and throughput figures (docs/BENCHMARKS.md); a few minutes on two cores.
 bench: install-dev static

@@ -35,10 +35,8 @@ class RegistrationForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError("An account with this email address already exists. Sign in instead.")
-        return email
+        # Whether the address has an account is never said here (accounts.services.user_register).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self):
         cleaned = super().clean()

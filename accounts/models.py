@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 
 class EmailUserManager(UserManager):
@@ -39,3 +40,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Attempt(models.Model):
+    """One throttled action (a registration, a password reset request, a lockout) by one subject.
+
+    The subject (an email address or a client address) is kept as a keyed hash:
+    enough to count, not to read back (accounts.throttle).
+    """
+
+    action = models.CharField(max_length=32)
+    subject_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["action", "subject_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,6 +6,7 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/check-your-email/", views.register_sent, name="register-sent"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", LogoutView.as_view(), name="sign-out"),
     path("confirm-email/resend/", views.confirm_email_resend, name="confirm-email-resend"),

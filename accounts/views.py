@@ -1,21 +1,23 @@
-import uuid
-
 from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.forms import RegistrationForm, SignInForm
-from accounts.services import ConfirmationLinkError, email_confirmation_resend, user_confirm_email, user_register
-from outbox.services import email_enqueue
+from accounts.services import (
+    ConfirmationLinkError,
+    Throttled,
+    email_confirmation_resend,
+    password_reset_request,
+    user_confirm_email,
+    user_register,
+)
+from config.middleware import client_ip
 
 
 class SignInView(auth_views.LoginView):
@@ -29,15 +31,21 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = user_register(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password"], synthetic_cohort=request.synthetic_cohort
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, f"Account created. We have sent a link to {user.email}: use it to confirm your email address."
-        )
-        return redirect("applications:list")
+        try:
+            user_register(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                client=client_ip(request), synthetic_cohort=request.synthetic_cohort,
+            )
+        except Throttled:
+            return render(request, "accounts/throttled.html", {"what": "create an account"}, status=429)
+        request.session["registered_email"] = form.cleaned_data["email"]
+        return redirect("accounts:register-sent")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    """The same answer whether the address was new or already had an account."""
+    return render(request, "accounts/register_sent.html", {"email": request.session.get("registered_email", "")})
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -45,8 +53,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         user = user_confirm_email(token=token)
     except ConfirmationLinkError as error:
         return render(request, "accounts/confirm_email_failed.html", {"expired": error.expired}, status=400)
-    messages.success(request, f"Email address {user.email} confirmed.")
-    return redirect("home")
+    messages.success(request, f"Email address {user.email} confirmed." + ("" if request.user.is_authenticated else " Sign in to continue."))
+    return redirect("home" if request.user.is_authenticated else "accounts:sign-in")
 
 
 @login_required
@@ -74,12 +82,6 @@ class EmailPasswordResetForm(PasswordResetForm):
         self.fields["email"].label = "Email address"
         self.fields["email"].error_messages["required"] = "Enter your email address"
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
-        # Through the outbox like every other email: the request never talks to a mail server.
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
-        email_enqueue(key=f"password-reset:{context['user'].pk}:{uuid.uuid4()}", to=to_email, subject=subject, body=body)
-
 
 class NewPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
@@ -94,20 +96,17 @@ class NewPasswordForm(SetPasswordForm):
         return user
 
 
-class PasswordResetView(auth_views.PasswordResetView):
-    @property
-    def extra_email_context(self):
-        # The service's own address, not whatever Host header the request came with.
-        return {"service_url": settings.SERVICE_URL}
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = EmailPasswordResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_request(email=form.cleaned_data["email"], client=client_ip(request))
+        except Throttled:
+            return render(request, "accounts/throttled.html", {"what": "reset a password"}, status=429)
+        return redirect("accounts:password-reset-sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
-password_reset = PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    form_class=EmailPasswordResetForm,
-    email_template_name="accounts/emails/password_reset.txt",
-    subject_template_name="accounts/emails/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password-reset-sent"),
-)
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",

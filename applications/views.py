@@ -33,6 +33,7 @@ from applications.services import (
     application_withdraw,
 )
 from applications.workflow import WorkflowError
+from config.headers import allow_features
 from identity.services import identity_attempts_left
 
 
@@ -181,6 +182,8 @@ def application_question(request: HttpRequest, application_id: UUID, question_ke
 
 
 @login_required
+# The selfie can be taken with the camera (static/camera.js); no other page may use it.
+@allow_features("camera")
 @require_http_methods(["GET", "POST"])
 def application_photos(request: HttpRequest, application_id: UUID) -> HttpResponse:
     """The photos for a draft, or new photos when an identity check asked for them."""

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Application
+from applications.workflow import WorkflowError
 from casework.letters import letter_context, letter_pdf
 from casework.models import ShareCodeCheck
 from casework.share_codes import format_code, share_code_create, share_code_revoke
@@ -65,18 +66,28 @@ def share_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
         if "revoke" in request.POST:
             share_code = get_object_or_404(status.share_codes, id=_int_or_404(request.POST["revoke"]))
             share_code_revoke(share_code=share_code, holder=request.user)
-            messages.success(request, f"Share code {format_code(share_code.code)} stopped.")
+            messages.success(request, f"The share code ending {share_code.ending} has stopped working.")
         else:
-            share_code = share_code_create(status=status, holder=request.user)
-            messages.success(request, f"Your new share code is {format_code(share_code.code)}.")
+            try:
+                created = share_code_create(status=status, holder=request.user)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                # Shown once, on the next page: kept in the server-side session, never in a
+                # message (messages can travel in a cookie), and removed when shown.
+                request.session[_NEW_SHARE_CODE] = created.code
         return redirect("holder:share", application.id)
     context = {
         "application": application,
-        "codes": [(code, format_code(code.code)) for code in status.share_codes.all()],
+        "new_code": format_code(new) if (new := request.session.pop(_NEW_SHARE_CODE, None)) else None,
+        "codes": status.share_codes.all(),
         "checks": ShareCodeCheck.objects.filter(share_code__status=status),
         "check_url": settings.SERVICE_URL + reverse("status-check"),
     }
     return render(request, "applications/share.html", context)
+
+
+_NEW_SHARE_CODE = "new_share_code"
 
 
 def _int_or_404(value: str) -> int:

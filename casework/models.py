@@ -57,7 +57,11 @@ class ShareCode(models.Model):
     """A code the holder gives a third party to check their status, with their date of birth."""
 
     status = models.ForeignKey(ImmigrationStatus, on_delete=models.CASCADE, related_name="share_codes")
-    code = models.CharField(max_length=9, unique=True)
+    # A keyed hash of the code (casework.share_codes.code_hash): the code itself is
+    # shown to the holder once and stored nowhere, so a copy of the database opens no status.
+    code_hash = models.CharField(max_length=64, unique=True)
+    # The last characters, for the holder to tell their codes apart.
+    ending = models.CharField(max_length=3)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -66,7 +70,7 @@ class ShareCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.code
+        return f"Share code ending {self.ending}"
 
     @property
     def is_active(self) -> bool:
@@ -83,6 +87,7 @@ class ShareCodeCheck(models.Model):
         REVOKED = "revoked", "Code revoked"
         NOT_FOUND = "not_found", "No such code"
         LOCKED = "locked", "Code locked after failed attempts"
+        RATE_LIMITED = "rate_limited", "Refused: too many checks from one place"
 
     share_code = models.ForeignKey(ShareCode, null=True, blank=True, on_delete=models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,10 +1,11 @@
 """Share codes: a holder proves their immigration status to an employer or landlord.
 
 A code is 9 characters from an alphabet without look-alikes (no 0, O, 1, I, L or U),
-written in three groups (W7K 3MF 9QX), valid for 90 days unless revoked. A check
-needs the code and the holder's date of birth; it is refused after too many tries
-from one address, or too many wrong dates of birth for one code, and every check
-is logged for the holder to see.
+written in three groups (W7K 3MF 9QX), valid for 90 days unless revoked. Only a
+keyed hash of it is stored: the holder sees it once, when it is made, and may have
+a few working at a time. A check needs the code and the holder's date of birth; it
+is refused after too many tries from one address, or too many wrong dates of birth
+for one code, and every check, refused or not, is logged for the holder to see.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from applications.workflow import WorkflowError
@@ -31,6 +33,18 @@ class RateLimited(Exception):
     """Too many checks from one address: try again later."""
 
 
+@dataclass(frozen=True)
+class NewShareCode:
+    """A code just made: the only time the code itself exists outside the holder's hands."""
+
+    share_code: ShareCode
+    code: str
+
+
+def code_hash(code: str) -> str:
+    return salted_hmac("casework.share-code", normalise_code(code), secret=settings.SHARE_CODE_KEY, algorithm="sha256").hexdigest()
+
+
 def format_code(code: str) -> str:
     return " ".join(code[i : i + 3] for i in range(0, LENGTH, 3))
 
@@ -39,7 +53,7 @@ def normalise_code(text: str) -> str:
     return "".join(text.split()).replace("-", "").upper()
 
 
-def share_code_create(*, status: ImmigrationStatus, holder: User) -> ShareCode:
+def share_code_create(*, status: ImmigrationStatus, holder: User) -> NewShareCode:
     if status.holder_id != holder.id:
         raise WorkflowError("Only the holder of a status can share it.")
     now = timezone.now()
@@ -50,12 +64,19 @@ def share_code_create(*, status: ImmigrationStatus, holder: User) -> ShareCode:
         expires_at = min(expires_at, end)
     if expires_at <= now:
         raise WorkflowError("This permission has ended: there is nothing to share.")
-    return ShareCode.objects.create(
-        status=status,
-        code="".join(secrets.choice(ALPHABET) for _ in range(LENGTH)),
-        created_at=now,
-        expires_at=expires_at,
-    )
+    code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    with transaction.atomic():
+        # Locking the status makes counting its working codes and adding one a single step.
+        ImmigrationStatus.objects.select_for_update().filter(id=status.id).first()
+        working = status.share_codes.filter(revoked_at__isnull=True, expires_at__gt=now).count()
+        if working >= settings.SHARE_CODES_ACTIVE_LIMIT:
+            raise WorkflowError(
+                f"You already have {working} share codes that work. Stop one you no longer need before creating another."
+            )
+        share_code = ShareCode.objects.create(
+            status=status, code_hash=code_hash(code), ending=code[-3:], created_at=now, expires_at=expires_at
+        )
+    return NewShareCode(share_code=share_code, code=code)
 
 
 def share_code_revoke(*, share_code: ShareCode, holder: User) -> None:
@@ -87,11 +108,16 @@ def share_code_check(*, code: str, date_of_birth: datetime.date, organisation: s
     # Approximate under a burst of simultaneous requests from one address (each
     # counts before any has written); the per-code limit below is exact.
     if ShareCodeCheck.objects.filter(address_hash=address_hash, checked_at__gte=window).count() >= settings.SHARE_CODE_CHECKS_PER_ADDRESS:
+        # Logged too, against the code if it is one: the holder sees the attempts.
+        share_code = ShareCode.objects.filter(code_hash=code_hash(code)).first()
+        ShareCodeCheck.objects.create(
+            share_code=share_code, organisation=organisation, outcome=ShareCodeCheck.Outcome.RATE_LIMITED, address_hash=address_hash
+        )
         raise RateLimited
     with transaction.atomic():
         # Locking the code makes counting its wrong dates of birth and recording this
         # attempt one step, so simultaneous guesses cannot exceed the limit.
-        share_code = ShareCode.objects.select_for_update().filter(code=normalise_code(code)).first()
+        share_code = ShareCode.objects.select_for_update().filter(code_hash=code_hash(code)).first()
         outcome, status = _outcome(share_code, date_of_birth, now)
         ShareCodeCheck.objects.create(share_code=share_code, organisation=organisation, outcome=outcome, address_hash=address_hash)
     return CheckResult(status=status, outcome=outcome)

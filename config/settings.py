@@ -9,8 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str, install_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "outbox",
+    "csp",
     "accounts",
     "applications",
     "identity",
@@ -44,9 +46,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Times each request from here to PrometheusAfterMiddleware, labelled by view (/metrics).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Health checks are answered here, before host validation and the HTTPS redirect.
     "config.middleware.OperationsMiddleware",
-    "config.middleware.RequestSizeLimitMiddleware",
+    # Then the security headers, so that every other response has them: static files,
+    # error pages and the refusal of an oversized request included.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +137,10 @@ AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Team leaders are emailed when a staff account is locked this many times within the
+# window (accounts/lockout_alerts.py).
+STAFF_LOCKOUT_ALERT_AFTER = env_int("STAFF_LOCKOUT_ALERT_AFTER", 3)
+STAFF_LOCKOUT_ALERT_WINDOW = 24 * 60 * 60
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Axes would look for the model's USERNAME_FIELD ("email"); the sign-in form
 # passes the address to authenticate() as "username".
@@ -162,6 +173,10 @@ STATICFILES_FINDERS = [
 # Uploads are private: there is no MEDIA_URL route, and files are only ever
 # streamed by views that check who is asking.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
+# Only the service's own user reads them: the web server and the workers must run as
+# that one user (the Dockerfile's), since other users are given no access at all.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -185,8 +200,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Off unless asked for: under a shared parent domain, includeSubDomains would force
+# HTTPS on every sibling service, and a preload listing is hard to undo. Their
+# deployment-check warnings are silenced because leaving them off is the decision.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies stand in front of the service, each appending to
@@ -194,12 +213,39 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # none, it is REMOTE_ADDR. Lockouts by address depend on it being right.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this
+# service only; the one inline script (templates/base.html) carries the response's
+# nonce. No page may be framed, post a form elsewhere or load plugins. The selfie
+# preview is a blob: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Sessions end after this many seconds without a request (each request renews
 # it); pages warn before that happens (static/app.js).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_TIMEOUT_WARNING = 5 * 60
 EMAIL_CONFIRMATION_MAX_AGE = 72 * 60 * 60
+# Registrations and password reset requests per email address and per client
+# address within the window (accounts/throttle.py). A client address can be a
+# whole office behind one proxy, hence the higher limit.
+THROTTLE_WINDOW = 60 * 60
+REGISTRATIONS_PER_ADDRESS = env_int("REGISTRATIONS_PER_ADDRESS", 3)
+REGISTRATIONS_PER_CLIENT = env_int("REGISTRATIONS_PER_CLIENT", 10)
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 3)
+PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 10)
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Celery: kombu's filesystem transport by default (works across processes on one
@@ -316,13 +362,21 @@ IDENTITY_REVIEW_WORKING_DAYS = env_int("IDENTITY_REVIEW_WORKING_DAYS", 2)
 SHARE_CODE_CHECKS_PER_ADDRESS = env_int("SHARE_CODE_CHECKS_PER_ADDRESS", 10)
 SHARE_CODE_CHECK_WINDOW = env_int("SHARE_CODE_CHECK_WINDOW", 600)
 SHARE_CODE_WRONG_DOB_LIMIT = 5
+# Share codes are stored as HMACs under this key: changing it stops every code.
+SHARE_CODE_KEY = env_str("SHARE_CODE_KEY", SECRET_KEY)
+# Working (not stopped, not expired) codes a holder may have at once.
+SHARE_CODES_ACTIVE_LIMIT = env_int("SHARE_CODES_ACTIVE_LIMIT", 5)
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
 
 # Synthetic journeys (synthetic/access.py, `manage.py run_journeys`) present this
 # key to tag their accounts as synthetic. Empty turns the feature off; production
-# sets it only where testers run journeys against it.
-SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "development-synthetic-journeys-key" if DEBUG else "")
+# sets it only where testers run journeys against it. In development each install
+# makes its own under var/: a published default would let anyone who can reach a
+# development server bound beyond loopback delete its synthetic records.
+SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "") or (
+    install_secret(VAR_DIR / "synthetic-journeys-key") if DEBUG else ""
+)
 
 CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},

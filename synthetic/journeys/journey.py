@@ -133,13 +133,15 @@ class Applicant:
         with journey.step("register"):
             actor.get("/accounts/register/")
             response = actor.post("/accounts/register/", {"email": self.persona.email, "password": self.persona.password})
-            actor.follow(response, to="/applications/")
+            actor.follow(response, to="/accounts/register/check-your-email/")
         with journey.step("confirm email"):
             body = self.email("Confirm your email address")
             link = re.search(r"(/accounts/confirm-email/[^\s/]+/)", body)
             if not link:
                 raise StepFailed(f"no confirmation link in the email: {body[:300]!r}")
-            actor.follow(actor.get(link.group(1), expect=302), to="/")
+            actor.follow(actor.get(link.group(1), expect=302), to="/accounts/sign-in/")
+        with journey.step("sign in"):
+            actor.sign_in(self.persona.email, self.persona.password)
 
     def email(self, subject: str) -> str:
         """Wait for an email whose subject starts with `subject`; its body."""

@@ -27,14 +27,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_service(*, workers: int, web_processes: int = 2, log: Path | None = None):
-    """Yield the base URL of a freshly started service with `workers` worker and `web_processes` web processes."""
+def local_service(*, workers: int, key: str, web_processes: int = 2, log: Path | None = None):
+    """Yield the base URL of a freshly started service with `workers` worker and `web_processes` web processes, which accepts `key`."""
     folder = Path(tempfile.mkdtemp(prefix="journeys-"))
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ, "VAR_DIR": str(folder), "SERVICE_URL": base_url, "HOST": "127.0.0.1", "PORT": str(port),
-        "WORKER_CONCURRENCY": str(workers), "WEB_CONCURRENCY": str(web_processes),
+        "WORKER_CONCURRENCY": str(workers), "WEB_CONCURRENCY": str(web_processes), "SYNTHETIC_JOURNEYS_KEY": key,
     }
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     output = open(log or folder / "service.log", "ab")

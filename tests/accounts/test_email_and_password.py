@@ -168,3 +168,39 @@ def test_password_reset_links_use_the_services_address(client, applicant, settin
 
     assert "https://visas.example/accounts/password-reset/" in mail.outbox[-1].body
     assert "evil.example" not in mail.outbox[-1].body
+
+
+def test_the_reset_email_is_written_to_the_outbox_not_sent_in_the_request(client, applicant):
+    response = client.post(reverse("accounts:password-reset"), {"email": applicant.email})
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert Email.objects.get().to == applicant.email
+
+
+def test_password_reset_is_limited_per_address_and_per_client(applicant, settings):
+    settings.PASSWORD_RESETS_PER_ADDRESS = 3
+    settings.PASSWORD_RESETS_PER_CLIENT = 5
+
+    # Six requests for one address from six places: three emails.
+    by_address = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(reverse("accounts:password-reset"), {"email": applicant.email}).status_code
+        for n in range(6)
+    ]
+    one_client = Client(REMOTE_ADDR="203.0.113.7")
+    by_client = [one_client.post(reverse("accounts:password-reset"), {"email": f"p{n}@example.com"}).status_code for n in range(6)]
+
+    assert by_address == [302, 302, 302, 429, 429, 429]
+    assert Email.objects.filter(to=applicant.email).count() == 3
+    assert by_client == [302] * 5 + [429]
+    assert "Try again in an hour" in one_client.post(reverse("accounts:password-reset"), {"email": "q@example.com"}).content.decode()
+
+
+def test_registering_a_taken_address_emails_its_owner(applicant):
+    Client().post(reverse("accounts:register"), {"email": applicant.email, "password": "a-long-passphrase-here"})
+    run_outbox()
+
+    message = mail.outbox[-1]
+    assert message.to == [applicant.email]
+    assert message.subject == "You already have an account"
+    assert "/accounts/sign-in/" in message.body and "/accounts/password-reset/" in message.body

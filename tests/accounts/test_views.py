@@ -1,28 +1,46 @@
+import re
+
+from axes.models import AccessAttempt
+from django.core import mail
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
-from tests.conftest import PASSWORD
+from accounts.models import Attempt, User
+from tests.conftest import PASSWORD, run_outbox
 
 
-def test_register_creates_an_account_and_signs_in(client, db):
+def test_register_creates_an_account_and_asks_to_confirm_the_address(client, db):
     response = client.post(
         reverse("accounts:register"), {"email": "New.Person@Example.com", "password": "a-long-passphrase-here"}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("applications:list")
-    assert response.context["user"].email == "new.person@example.com"
+    assert response.redirect_chain[-1][0] == reverse("accounts:register-sent")
+    assert "We have sent an email to <strong>new.person@example.com</strong>" in response.content.decode()
+    assert not response.context["user"].is_authenticated
     assert User.objects.filter(email="new.person@example.com").exists()
 
 
-def test_register_refuses_a_weak_password_and_a_taken_email(client, applicant):
-    response = client.post(reverse("accounts:register"), {"email": applicant.email, "password": "12345"})
+def test_register_refuses_a_weak_password(client, db):
+    response = client.post(reverse("accounts:register"), {"email": "x@example.com", "password": "12345"})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "An account with this email address already exists" in page
-    assert User.objects.count() == 1
+    assert "This password is too short" in page
+    assert not User.objects.exists()
+
+
+def test_registering_a_taken_address_answers_exactly_as_for_a_new_one(applicant):
+    def register(email):
+        client = Client()
+        response = client.post(reverse("accounts:register"), {"email": email, "password": "a-long-passphrase-here"}, follow=True)
+        # Each response has its own script nonce; all else must be the same.
+        return response.redirect_chain, re.sub(r'nonce="[^"]+"', "", response.content.decode().replace(email, "ADDRESS"))
+
+    assert register(applicant.email) == register("someone.new@example.com")
+    applicant.refresh_from_db()
+    assert applicant.check_password(PASSWORD)  # nothing about the existing account changed
 
 
 def test_register_refuses_a_common_password(client, db):
@@ -103,3 +121,67 @@ def test_sign_out(client, applicant):
     client.post(reverse("accounts:sign-out"))
 
     assert "_auth_user_id" not in client.session
+
+
+def test_registration_is_limited_per_address(db, settings):
+    settings.REGISTRATIONS_PER_ADDRESS = 2
+    answers = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(reverse("accounts:register"), {"email": "target@example.com", "password": "a-long-passphrase-here"}).status_code
+        for n in range(3)
+    ]
+
+    assert answers == [302, 302, 429]
+
+
+def test_registration_is_limited_per_client(db, settings):
+    settings.REGISTRATIONS_PER_CLIENT = 3
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [
+        client.post(reverse("accounts:register"), {"email": f"staff{n}@example.com", "password": "a-long-passphrase-here"}).status_code
+        for n in range(4)
+    ]
+
+    assert answers == [302, 302, 302, 429]
+    assert "Try again in an hour" in client.post(reverse("accounts:register"), {"email": "other@example.com", "password": "a-long-passphrase-here"}).content.decode()
+    assert User.objects.count() == 3
+
+
+def _lock_out(client, user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:sign-in"), {"username": user.email, "password": "wrong"})
+    response = client.post(reverse("accounts:sign-in"), {"username": user.email, "password": "wrong"})
+    assert response.status_code == 429
+    # The cool-off passes.
+    AccessAttempt.objects.all().delete()
+    Attempt.objects.update(at=F("at") - settings.AXES_COOLOFF_TIME)
+    return response
+
+
+def test_the_lockout_page_says_how_the_lock_is_lifted(client, caseworker, settings):
+    page = _lock_out(client, caseworker, settings).content.decode()
+
+    assert "The lock lifts by itself after that time" in page
+    assert "reset your password" in page and "they are emailed when a staff account is locked repeatedly" in page
+
+
+def test_a_team_leader_is_alerted_when_a_staff_account_is_locked_repeatedly(caseworker, team_leader, applicant, settings):
+    settings.STAFF_LOCKOUT_ALERT_AFTER = 3
+    for _ in range(3):
+        _lock_out(Client(), applicant, settings)
+    for _ in range(2):
+        _lock_out(Client(), caseworker, settings)
+    assert run_outbox() == 0
+
+    _lock_out(Client(), caseworker, settings)
+
+    assert run_outbox() == 1
+    message = mail.outbox[-1]
+    assert message.to == [team_leader.email]
+    assert caseworker.email in message.subject and "locked 3 times in the last 24 hours" in message.body
+
+
+def test_attempts_during_one_lockout_count_as_one(client, caseworker, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 5):
+        client.post(reverse("accounts:sign-in"), {"username": caseworker.email, "password": "wrong"})
+
+    assert Attempt.objects.filter(action="staff-lockout").count() == 1

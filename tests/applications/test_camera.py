@@ -26,7 +26,15 @@ def test_a_selfie_taken_with_the_camera_is_uploaded_like_a_file(live_service, ap
             playwright, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"
         )
         page = new_context(browser, live_service.url, cookie, permissions=["camera"]).new_page()
+        refused = []
+        page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+        page.goto(live_service.url + reverse("applications:overview", args=[application.id]))
+        # Every other page is denied the camera by its Permissions-Policy, even with the browser's permission.
+        assert page.evaluate("document.featurePolicy.allowsFeature('camera')") is False
         page.goto(live_service.url + reverse("applications:photos", args=[application.id]))
+        assert page.evaluate("document.featurePolicy.allowsFeature('camera')") is True
+        # The inline script ran under the Content-Security-Policy: it carries the page's nonce.
+        assert "js-enabled" in page.evaluate("document.body.className")
         page.set_input_files("#id_passport_photo", str(passport))
         preview = page.get_by_role("img", name="The photo you took")
         # No photo yet: no preview at all, not an empty, broken image.
@@ -39,6 +47,8 @@ def test_a_selfie_taken_with_the_camera_is_uploaded_like_a_file(live_service, ap
         page.get_by_role("button", name="Upload and continue").click()
         page.wait_for_url(f"**{reverse('applications:overview', args=[application.id])}")
         browser.close()
+
+    assert refused == []
 
     selfie = Application.objects.get(id=application.id).documents.get(kind="selfie")
     assert selfie.original_name == "camera.jpg"

@@ -1,3 +1,7 @@
+import io
+import stat
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -106,3 +110,50 @@ def test_pdfs_are_downloaded_never_shown_in_a_page(applicant):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == images.pdf()
+
+
+def test_uploaded_files_and_their_folders_are_readable_by_the_service_only(applicant, application, settings):
+    signed_in(applicant).post(_url(application), {"file": upload("scan.jpg", images.astronaut_passport())})
+
+    path = Path(application.documents.get().file.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (images.pdf_with_javascript(), "JavaScript"),
+        (images.pdf_with_javascript_in_a_disguised_name(), "JavaScript"),
+        (images.pdf_with_javascript_on_a_link(), "JavaScript"),
+        (images.pdf_with_launch_action(), "an action that opens another program"),
+        (images.pdf_with_embedded_file(), "embedded files"),
+    ],
+    ids=["javascript", "disguised-name", "link", "launch", "embedded-file"],
+)
+def test_a_pdf_with_active_content_is_refused(applicant, application, content, what):
+    response = signed_in(applicant).post(_url(application), {"file": upload("certificate.pdf", content, "application/pdf")})
+
+    assert response.status_code == 200
+    assert f"The file contains {what}" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_plain_pdf_with_links_and_text_is_kept_byte_for_byte(applicant, application):
+    content = _reportlab_pdf()
+
+    signed_in(applicant).post(_url(application), {"file": upload("certificate.pdf", content, "application/pdf")})
+
+    with application.documents.get().file.open("rb") as stored:
+        assert stored.read() == content
+
+
+def _reportlab_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "IELTS Test Report Form: overall band 7.5")
+    page.linkURL("https://ielts.example/verify", (72, 700, 300, 715))
+    page.save()
+    return buffer.getvalue()

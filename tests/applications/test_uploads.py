@@ -63,3 +63,39 @@ def test_photo_is_turned_upright_and_loses_its_metadata():
     assert stored.size == (300, 310)
     assert len(stored.getexif()) == 0
     assert b"Test camera maker" not in photo.content
+
+
+def _stored(content: bytes) -> Image.Image:
+    photo = read_photo(upload("image.png", content, "image/png"), label="The photo")
+    stored = Image.open(io.BytesIO(photo.content))
+    assert (stored.format, stored.mode) == ("JPEG", "RGB")
+    return stored
+
+
+def test_a_16_bit_image_is_scaled_to_8_bits_not_clipped():
+    stored = _stored(images.sixteen_bit_gradient())
+
+    # The gradient runs from black to white across the image, as it did in 16 bits.
+    left, middle, right = (stored.getpixel((x, 32))[0] for x in (0, 128, 255))
+    assert left < 10 and 110 < middle < 145 and right > 245
+
+
+def test_transparent_areas_become_white():
+    stored = _stored(images.palette_with_transparency())
+
+    corner, centre = stored.getpixel((2, 2)), stored.getpixel((32, 32))
+    assert min(corner) > 245
+    assert centre[2] > 200 and centre[0] < 50
+
+
+def test_an_animation_keeps_its_first_frame():
+    red, green, blue = _stored(images.animated_png()).getpixel((32, 32))
+
+    assert red > 200 and blue < 50
+
+
+def test_a_cmyk_jpeg_is_stored_as_rgb():
+    red, green, blue = _stored(images.cmyk_jpeg()).getpixel((32, 32))
+
+    # C=0, M=255, Y=255, K=0 is red.
+    assert red > 200 and green < 60 and blue < 60

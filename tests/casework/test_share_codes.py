@@ -1,11 +1,12 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import ShareCode, ShareCodeCheck
-from casework.share_codes import ALPHABET, format_code, share_code_create
+from casework.share_codes import ALPHABET, code_hash, format_code, normalise_code, share_code_create
 from tests.conftest import signed_in
 from tests.factories import granted
 
@@ -22,13 +23,45 @@ def _check(client, code, dob=DOB, **extra):
 
 
 def test_the_holder_creates_a_code_of_nine_unambiguous_characters_valid_for_ninety_days(applicant, status):
-    response = signed_in(applicant).post(reverse("holder:share", args=[status.application_id]), {"create": "1"}, follow=True)
+    client = signed_in(applicant)
+    response = client.post(reverse("holder:share", args=[status.application_id]), {"create": "1"}, follow=True)
 
-    code = ShareCode.objects.get()
-    assert len(code.code) == 9 and set(code.code) <= set(ALPHABET)
-    assert not set(code.code) & set("01OIL")
-    assert (code.expires_at - code.created_at).days == 90
-    assert format_code(code.code) in response.content.decode()
+    shown = re.search(r'<strong class="app-share-code">([A-Z0-9 ]{11})</strong>', response.content.decode()).group(1)
+    code = normalise_code(shown)
+    assert len(code) == 9 and set(code) <= set(ALPHABET)
+    assert not set(code) & set("01OIL")
+    share_code = ShareCode.objects.get()
+    assert (share_code.expires_at - share_code.created_at).days == 90
+    assert "We do not keep it" in response.content.decode()
+    # Shown once: the page shows only its ending from then on.
+    again = client.get(reverse("holder:share", args=[status.application_id])).content.decode()
+    assert shown not in again and f"Ending <strong class=\"app-share-code\">{code[-3:]}</strong>" in again
+
+
+def test_the_database_keeps_a_keyed_hash_of_the_code_not_the_code(applicant, status, settings):
+    created = share_code_create(status=status, holder=applicant)
+
+    stored = ShareCode.objects.values().get()
+    assert created.code not in str(stored)
+    assert stored["code_hash"] == code_hash(created.code)
+    settings.SHARE_CODE_KEY = "another-key"
+    assert code_hash(created.code) != stored["code_hash"]
+
+
+def test_a_holder_may_have_a_few_working_codes_at_a_time(applicant, status, settings):
+    settings.SHARE_CODES_ACTIVE_LIMIT = 2
+    client = signed_in(applicant)
+    url = reverse("holder:share", args=[status.application_id])
+    first = share_code_create(status=status, holder=applicant)
+    share_code_create(status=status, holder=applicant)
+
+    response = client.post(url, {"create": "1"}, follow=True)
+
+    assert "You already have 2 share codes that work" in response.content.decode()
+    assert ShareCode.objects.count() == 2
+    client.post(url, {"revoke": first.share_code.id})
+    client.post(url, {"create": "1"})
+    assert ShareCode.objects.count() == 3
 
 
 def test_a_third_party_sees_the_status_with_the_code_and_date_of_birth_and_the_holder_sees_the_check(client, applicant, status):
@@ -71,7 +104,7 @@ def test_a_wrong_code_or_date_of_birth_shows_nothing_and_says_the_same(client, a
 
 def test_an_expired_code_does_not_work(client, applicant, status):
     code = share_code_create(status=status, holder=applicant)
-    ShareCode.objects.filter(id=code.id).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    ShareCode.objects.filter(id=code.share_code.id).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
     assert _check(client, code.code).status_code == 400
     assert ShareCodeCheck.objects.get().outcome == "expired"
@@ -81,11 +114,11 @@ def test_a_revoked_code_does_not_work_and_only_the_holder_can_revoke(client, app
     code = share_code_create(status=status, holder=applicant)
     share_page = reverse("holder:share", args=[status.application_id])
 
-    assert signed_in(second_applicant).post(share_page, {"revoke": str(code.id)}).status_code == 404
-    signed_in(applicant).post(share_page, {"revoke": str(code.id)})
+    assert signed_in(second_applicant).post(share_page, {"revoke": str(code.share_code.id)}).status_code == 404
+    signed_in(applicant).post(share_page, {"revoke": str(code.share_code.id)})
 
-    code.refresh_from_db()
-    assert code.revoked_at is not None
+    code.share_code.refresh_from_db()
+    assert code.share_code.revoked_at is not None
     assert _check(client, code.code).status_code == 400
     assert ShareCodeCheck.objects.get().outcome == "revoked"
 
@@ -102,6 +135,19 @@ def test_checks_from_one_address_are_rate_limited(client, applicant, status, set
     assert "Too many checks" in response.content.decode()
     # Another address is not affected.
     assert _check(client, code.code, REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+def test_a_check_refused_by_the_rate_limit_is_logged_and_the_holder_sees_it(client, applicant, status, settings):
+    settings.SHARE_CODE_CHECKS_PER_ADDRESS = 1
+    code = share_code_create(status=status, holder=applicant)
+    client.post(reverse("status-check"), {"code": "ZZZZZZZZZ", **DOB})
+
+    assert _check(client, code.code).status_code == 429
+
+    refused = ShareCodeCheck.objects.get(outcome="rate_limited")
+    assert refused.share_code == code.share_code and refused.organisation == "Acme Lettings"
+    holder_page = signed_in(applicant).get(reverse("holder:share", args=[status.application_id])).content.decode()
+    assert "Refused: too many checks from one place" in holder_page
 
 
 def test_a_code_is_locked_after_repeated_wrong_dates_of_birth(applicant, status, settings):
@@ -132,7 +178,7 @@ def test_a_permission_that_has_ended_is_shown_as_ended_and_codes_do_not_outlive_
     ImmigrationStatus.objects.filter(id=status.id).update(valid_until=ends)
     status.refresh_from_db()
     code = share_code_create(status=status, holder=applicant)
-    assert code.expires_at.date() <= ends + datetime.timedelta(days=1)
+    assert code.share_code.expires_at.date() <= ends + datetime.timedelta(days=1)
 
     ImmigrationStatus.objects.filter(id=status.id).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
     page = _check(client, code.code).content.decode()

@@ -1,10 +1,12 @@
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -84,3 +86,36 @@ def test_production_settings_refuse_to_start_without_a_database_or_a_broker(miss
 
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "p" * 60, "ALLOWED_HOSTS": "visas.example", "SERVICE_URL": "https://visas.example"}
+_HSTS = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)"
+
+
+def test_hsts_covers_subdomains_and_preload_only_when_asked():
+    default = _manage("shell", "-c", _HSTS, **PRODUCTION)
+    opted_in = _manage("shell", "-c", _HSTS, **PRODUCTION, SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true")
+
+    assert default.stdout.splitlines()[-1].split() == ["31536000", "False", "False"], default.stderr
+    assert opted_in.stdout.splitlines()[-1].split() == ["31536000", "True", "True"], opted_in.stderr
+
+
+_KEY = "from django.conf import settings; print(settings.SYNTHETIC_JOURNEYS_KEY)"
+
+
+def test_each_development_install_makes_its_own_synthetic_journeys_key(tmp_path):
+    first = _manage("shell", "-c", _KEY, DEBUG="true", VAR_DIR=str(tmp_path / "one")).stdout.splitlines()[-1]
+    again = _manage("shell", "-c", _KEY, DEBUG="true", VAR_DIR=str(tmp_path / "one")).stdout.splitlines()[-1]
+    other = _manage("shell", "-c", _KEY, DEBUG="true", VAR_DIR=str(tmp_path / "two")).stdout.splitlines()[-1]
+
+    assert first == again != other
+    assert len(first) >= 40 and first != "development-synthetic-journeys-key"
+    key_file = tmp_path / "one" / "synthetic-journeys-key"
+    assert key_file.read_text().strip() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_the_formerly_published_key_opens_nothing(client, db):
+    response = client.post(reverse("synthetic:cleanup"), headers={"X-Synthetic-Key": "development-synthetic-journeys-key"})
+
+    assert response.status_code == 403

@@ -59,6 +59,7 @@ def _stored(application: Application) -> list[Path]:
 
 def test_registering_with_the_key_and_a_cohort_makes_a_synthetic_account_whose_applications_carry_it(client, db, synthetic_key):
     user = _register(client, "journey@example.com", **_headers())
+    client.force_login(user)
 
     response = client.post(reverse("applications:start"), {"route": "visitor"})
 

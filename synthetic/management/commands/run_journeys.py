@@ -67,7 +67,7 @@ class Command(BaseCommand):
         password = self._staff_password(options["staff_password_env"])
         Path(options["report"]).parent.mkdir(parents=True, exist_ok=True)
         service = nullcontext(options["target"]) if options["target"] else local_service(
-            workers=options["workers"], web_processes=options["web_processes"],
+            workers=options["workers"], key=key, web_processes=options["web_processes"],
             log=Path(options["report"]).with_suffix(".service.log"),
         )
         self.stderr.write(f"{len(scenarios)} journeys, seed {seed}, {options['concurrency']} at a time")
