@@ -1,6 +1,6 @@
 import logging
 
-# Answered ahead of the URL configuration by config.middleware.OperationsMiddleware.
+# Answered ahead of the URL configuration by config.operations.OperationsMiddleware.
 OPERATIONS_PATHS = {"/healthz", "/readyz", "/metrics"}
 
 

@@ -47,7 +47,7 @@ MIDDLEWARE = [
     # Times each request from here to PrometheusAfterMiddleware, labelled by view (/metrics).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Health checks are answered here, before host validation and the HTTPS redirect.
-    "config.middleware.OperationsMiddleware",
+    "config.operations.OperationsMiddleware",
     # Then the security headers, so that every other response has them: static files,
     # error pages and the refusal of an oversized request included.
     "django.middleware.security.SecurityMiddleware",
