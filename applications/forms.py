@@ -195,35 +195,25 @@ class PhotosForm(forms.Form):
     )
 
     def clean_passport_photo(self) -> CleanFile:
-        photo = read_photo(self.cleaned_data["passport_photo"], label="The passport photo")
-        if _faces(photo).subject is None:
-            raise ValidationError(
-                "We could not find a face on the passport photo page. "
-                "Upload a clear photo of the whole page, in focus and without glare",
-                code="no_face",
-            )
-        return photo
+        return _checked(read_photo(self.cleaned_data["passport_photo"], label="The passport photo"), "passport")
 
     def clean_selfie(self) -> CleanFile:
-        photo = read_photo(self.cleaned_data["selfie"], label="The photo of your face")
-        faces = _faces(photo)
-        if faces.subject is None:
-            raise ValidationError(
-                "We could not find a face in the photo of your face. "
-                "Take a photo facing the camera, in good light, with nothing covering your face",
-                code="no_face",
-            )
-        if faces.others:
-            raise ValidationError(
-                "There is more than one face in the photo of your face. Take a photo with only you in it",
-                code="multiple_faces",
-            )
-        return photo
+        return _checked(read_photo(self.cleaned_data["selfie"], label="The photo of your face"), "selfie")
 
 
-def _faces(photo: CleanFile) -> face_match.Faces:
+def _checked(photo: CleanFile, name: str) -> CleanFile:
+    """Refuse a photo whose problem is known now, in the words the check would use after submission.
+
+    Whether the faces match is only known after the check; a photo turned sideways
+    is not a problem (the check finds the face in any orientation).
+    """
     image = face_match.load_image(photo.content, max_side=settings.FACE_IMAGE_MAX_SIDE, max_pixels=settings.UPLOAD_MAX_PIXELS)
-    return face_match.find_faces(image.pixels)
+    limits = face_match.QualityLimits(**settings.IDENTITY_QUALITY[name])
+    analysis = face_match.analyse(image, limits=limits, single_face=name == "selfie", encode=False)
+    if analysis.problems:
+        problem = analysis.problems[0]
+        raise ValidationError(face_match.reason_text(f"{name}.{problem}"), code=problem)
+    return photo
 
 
 class EvidenceForm(forms.Form):

@@ -15,11 +15,13 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import skimage
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 ASTRONAUT = Path(skimage.__file__).parent / "data" / "astronaut.png"
+# 100 face crops of 25 x 25 px (grey, 0 to 1), then 100 crops with no face.
+LFW_SUBSET = Path(skimage.__file__).parent / "data" / "lfw_subset.npy"
 GRACE_HOPPER = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / "grace_hopper.jpg"
 
 
@@ -86,6 +88,74 @@ def no_face() -> bytes:
     ramp = np.linspace(0, 255, 400, dtype=np.uint8)
     pixels = np.stack([np.tile(ramp, (300, 1)), np.tile(ramp[::-1], (300, 1)), np.full((300, 400), 90, np.uint8)], -1)
     return encode(Image.fromarray(pixels), quality=90)
+
+
+def turned(image_bytes: bytes, degrees: int) -> bytes:
+    """The photo turned anticlockwise by `degrees`, with no EXIF to say so (a page photographed sideways)."""
+    return encode(Image.open(io.BytesIO(image_bytes)).convert("RGB").rotate(degrees, expand=True), quality=90)
+
+
+def portrait(person: str = "astronaut") -> Image.Image:
+    """Head and shoulders, as printed on a passport."""
+    if person == "astronaut":
+        return _open(ASTRONAUT).crop((110, 10, 390, 370))
+    return _open(GRACE_HOPPER).crop((90, 40, 450, 500))
+
+
+_PAGE = (222, 230, 218)
+
+
+def page(person: str = "astronaut", *, ghost: bool = False, second: str | None = None) -> Image.Image:
+    """A passport photo page, 1,250 x 880 px: portrait, printed details, two machine-readable lines.
+
+    `ghost` adds the secondary portrait many passports print: smaller, faded to 40%.
+    `second` prints another person's portrait in full contrast beside the details.
+    """
+    canvas = Image.new("RGB", (1250, 880), _PAGE)
+    draw = ImageDraw.Draw(canvas)
+    for y in range(0, 880, 22):
+        draw.line([(0, y), (1250, y + 40)], fill=(210, 220, 208), width=2)
+    face = portrait(person)
+    canvas.paste(face.resize((340, 440), Image.Resampling.LANCZOS), (50, 120))
+    label, value = ImageFont.load_default(size=20), ImageFont.load_default(size=30)
+    details = [("Surname", "SPECIMEN"), ("Given names", "ANNA MARIA"), ("Nationality", "UTOPIAN"), ("Date of birth", "01 JAN 1980")]
+    for row, (name, text) in enumerate(details):
+        draw.text((430, 120 + row * 80), name, fill=(90, 90, 110), font=label)
+        draw.text((430, 145 + row * 80), text, fill=(20, 20, 30), font=value)
+    mrz = ImageFont.load_default(size=36)
+    draw.text((40, 720), "P<UTOSPECIMEN<<ANNA<MARIA<<<<<<<<<<<<<<<<<<", fill=(10, 10, 10), font=mrz)
+    draw.text((40, 780), "L898902C36UTO8001014F2501017<<<<<<<<<<<<<<06", fill=(10, 10, 10), font=mrz)
+    if ghost:
+        small = face.resize((150, 195), Image.Resampling.LANCZOS)
+        canvas.paste(Image.blend(small, Image.new("RGB", small.size, _PAGE), 0.6), (1040, 420))
+    if second:
+        canvas.paste(portrait(second).resize((200, 260), Image.Resampling.LANCZOS), (980, 380))
+    return canvas
+
+
+def on_desk(image: Image.Image, *, size: tuple[int, int] = (4000, 3000), width: int = 1300) -> Image.Image:
+    """The page photographed whole on a desk from a distance: a 12-megapixel photo, the page a third of it."""
+    rows = np.random.default_rng(1).normal(150, 6, size=(size[1], 1, 1))
+    wood = np.broadcast_to(rows + np.array([0, -40, -75]), (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
+    canvas = Image.fromarray(wood)
+    canvas.paste(image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS), (1300, 1000))
+    return canvas
+
+
+def selfie_at_eye_distance(eyes: float, person: str = "astronaut") -> bytes:
+    """A 640 x 800 selfie whose face has about `eyes` px between the eyes (the person's photo scaled)."""
+    face, measured = (_astronaut_face(), 85.0) if person == "astronaut" else (_open(GRACE_HOPPER).crop((60, 40, 470, 520)), 85.0)
+    ratio = eyes / measured
+    small = face.resize((round(face.width * ratio), round(face.height * ratio)), Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", (640, 800), (170, 180, 190))
+    canvas.paste(small, ((640 - small.width) // 2, (800 - small.height) // 3))
+    return encode(canvas, quality=90)
+
+
+def lfw_faces(count: int) -> list[Image.Image]:
+    """Faces from scikit-image's LFW subset (different people), scaled from 25 to 150 px."""
+    crops = np.load(LFW_SUBSET)[:count]
+    return [Image.fromarray((crop * 255).astype(np.uint8)).convert("RGB").resize((150, 150), Image.Resampling.LANCZOS) for crop in crops]
 
 
 def png(image_bytes: bytes) -> bytes:

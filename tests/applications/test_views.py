@@ -81,8 +81,10 @@ def test_photos_are_stored_privately_under_random_names(applicant):
         (upload("selfie.png", images.decompression_bomb(), "image/png"), "too large in pixels"),
         (upload("selfie.jpg", images.no_face()), "We could not find a face in the photo of your face"),
         (upload("selfie.jpg", images.two_faces()), "There is more than one face"),
+        (upload("selfie.jpg", images.tiny_face_selfie()), "Move closer"),
+        (upload("selfie.jpg", images.dark_selfie()), "with more light"),
     ],
-    ids=["pdf", "text", "corrupt", "bomb", "no-face", "two-faces"],
+    ids=["pdf", "text", "corrupt", "bomb", "no-face", "two-faces", "face-too-small", "dark"],
 )
 def test_bad_photo_gets_a_specific_message_and_changes_nothing(applicant, selfie, message):
     application = draft_application(applicant)
@@ -128,8 +130,18 @@ def test_passport_photo_without_a_face_is_refused(applicant):
         signed_in(applicant), application, upload("p.jpg", images.no_face()), upload("s.jpg", images.astronaut_selfie())
     )
 
-    assert "We could not find a face on the passport photo page" in response.content.decode()
+    assert "We could not find the portrait on the passport photo page" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_a_page_photographed_sideways_is_accepted_at_upload(applicant):
+    """The check finds the portrait whichever way up the page is, so the applicant is not asked to take it again."""
+    application = Application.objects.create(applicant=applicant, route="visitor")
+    sideways = images.turned(images.encode(images.page("astronaut"), quality=90), 90)
+
+    _post_photos(signed_in(applicant), application, upload("p.jpg", sideways), upload("s.jpg", images.turned(images.astronaut_selfie(), 270)))
+
+    assert application.documents.count() == 2
 
 
 def test_new_photos_replace_the_old_ones(applicant, django_capture_on_commit_callbacks):

@@ -145,3 +145,95 @@ def test_faces_are_found_in_several_threads_at_once():
     for thread in threads:
         thread.join()
     assert found == [True] * 60
+
+
+def _page(person: str = "astronaut", **options) -> bytes:
+    return images.encode(images.page(person, **options), quality=90)
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_page_photographed_sideways_or_upside_down_is_matched_and_its_rotation_recorded(degrees):
+    result = _match(images.turned(_page(), degrees), images.astronaut_selfie())
+
+    assert result.outcome == "passed"
+    # Turned anticlockwise by `degrees`: the evidence says to turn it clockwise by as much.
+    assert result.evidence["passport"]["rotation"] == degrees
+    assert result.evidence["selfie"]["rotation"] == 0
+
+
+def test_a_selfie_taken_sideways_is_matched():
+    result = _match(images.hopper_passport(), images.turned(images.hopper_selfie(), 90))
+
+    assert result.outcome == "passed"
+    assert result.evidence["selfie"]["rotation"] == 90
+
+
+def test_an_upright_confident_face_costs_one_detection(monkeypatch):
+    calls = []
+    original = face_match.find_faces
+    monkeypatch.setattr(face_match, "find_faces", lambda pixels: calls.append(pixels.shape) or original(pixels))
+
+    located = face_match.locate(_load(images.astronaut_selfie()))
+
+    assert located.rotation == 0 and located.faces.subject.score >= face_match.CONFIDENT_FACE_SCORE
+    assert len(calls) == 1
+
+
+def test_weak_detections_are_not_faces():
+    """The mission patch beside the astronaut scores 0.12: under the minimum, it is not counted as a face at all."""
+    rectangles, scores, _ = face_match._detector().run(_load(images.astronaut_passport()).pixels, 1, 0.0)
+    assert len(rectangles) == 2 and min(scores) < face_match.MIN_FACE_SCORE
+
+    faces = face_match.find_faces(_load(images.astronaut_passport()).pixels)
+
+    assert faces.subject.score >= face_match.MIN_FACE_SCORE
+    assert faces.other_faces == ()
+
+
+def test_a_whole_page_photographed_on_a_desk_keeps_the_portrait_sharp_enough_to_match():
+    """12 megapixels, the page a third of the photo: reduced to 800 px the portrait is about 20 px wide."""
+    desk = images.encode(images.on_desk(images.page("astronaut")), quality=90)
+
+    result = _match(desk, images.astronaut_selfie())
+
+    assert result.outcome == "passed", result.reasons
+    assert result.evidence["passport"]["size"] == [4000, 3000]
+    assert result.evidence["passport"]["eye_distance_px"] > 45
+
+
+@pytest.mark.parametrize("person", ["astronaut", "hopper"])
+def test_the_faded_ghost_portrait_is_never_chosen(person):
+    """On the Grace Hopper page the detector is more confident of the ghost (1.35) than of the portrait (0.89)."""
+    selfie = images.astronaut_selfie() if person == "astronaut" else images.hopper_selfie()
+
+    result = _match(_page(person, ghost=True), selfie)
+
+    assert result.outcome == "passed"
+    assert result.evidence["passport"]["faded_faces_ignored"] == 1
+    # The main portrait is 340 px wide on a 1,250 px page; the ghost 150.
+    assert result.evidence["passport"]["eye_distance_px"] > 45
+
+
+def test_a_photo_page_carrying_two_different_people_goes_to_a_person():
+    result = _match(_page("astronaut", second="hopper"), images.astronaut_selfie())
+
+    assert result.outcome == "referred"
+    assert result.reasons == [f"passport.{Problem.TWO_PEOPLE}"]
+    assert result.evidence["passport"]["other_face_distances"][0] > 0.6
+    assert "two different people" in face_match.reason_text(result.reasons[0])
+
+
+def test_a_selfie_with_46_px_between_the_eyes_is_good_enough():
+    result = _match(images.astronaut_passport(), images.selfie_at_eye_distance(46))
+
+    assert result.outcome == "passed"
+    assert 44 < result.evidence["selfie"]["eye_distance_px"] < 50
+
+
+def test_a_dark_photo_with_no_face_found_is_told_to_add_light():
+    dark = images.encode(images.ImageEnhance.Brightness(images.page("astronaut")).enhance(0.12), quality=90)
+
+    result = _match(dark, images.astronaut_selfie())
+
+    assert f"passport.{Problem.TOO_DARK}" in result.reasons
+    assert "more light" in face_match.reason_text(f"passport.{Problem.TOO_DARK}")
