@@ -1,3 +1,4 @@
+import io
 from uuid import UUID
 
 from django.conf import settings
@@ -321,11 +322,32 @@ def application_respond_view(request: HttpRequest, application_id: UUID) -> Http
 
 
 @login_required
-def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
+def document_file(request: HttpRequest, document_id: UUID) -> HttpResponse:
+    """The stored file; a photo with `?turn=90|180|270` is turned clockwise by as much first.
+
+    The identity check records how far a photo had to be turned for its face to
+    be found, so that a caseworker sees it upright.
+    """
     document = _get_document_for_user(request, document_id)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    turn = request.GET.get("turn", "0")
+    if turn not in {"0", "90", "180", "270"}:
+        raise Http404("No such view of the document.")
+    if turn != "0" and document.content_type.startswith("image/"):
+        response = HttpResponse(_turned_photo(document, int(turn)), content_type="image/png")
+    else:
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     # Photos are shown in pages; anything else (PDFs) is downloaded, never run in ours.
     disposition = "inline" if document.content_type.startswith("image/") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="document-{document.id}.{document.extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _turned_photo(document: Document, degrees: int) -> bytes:
+    from PIL import Image, ImageOps
+
+    with document.file.open("rb") as stored:
+        image = ImageOps.exif_transpose(Image.open(stored)).convert("RGB")
+    buffer = io.BytesIO()
+    image.rotate(-degrees, expand=True).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -28,6 +28,27 @@ def _act(user, application, action, reason="Compared the photos."):
     return signed_in(user).post(reverse("casework:identity", args=[application.id]), {"action": action, "identity_reason": reason}, follow=True)
 
 
+def test_a_page_photographed_sideways_is_shown_to_the_caseworker_upright(applicant, caseworker):
+    import io
+
+    from PIL import Image
+
+    sideways = images.turned(images.encode(images.page("astronaut"), quality=90), 90)
+    application = checked(applicant, passport=sideways)
+    check = application.identity_checks.get()
+    assert check.status == "passed" and check.evidence["passport"]["rotation"] == 90
+
+    page = signed_in(caseworker).get(reverse("casework:case", args=[application.id])).content.decode()
+    upright_url = reverse("applications:document", args=[check.passport_photo_id]) + "?turn=90"
+    assert upright_url in page and "turned 90° clockwise to be upright" in page
+    response = signed_in(caseworker).get(upright_url)
+
+    shown = Image.open(io.BytesIO(response.content))
+    # The page is 1,250 x 880 upright; stored sideways it is 880 x 1,250.
+    assert response["Content-Type"] == "image/png" and shown.size == (1250, 880)
+    assert signed_in(caseworker).get(reverse("applications:document", args=[check.passport_photo_id]) + "?turn=45").status_code == 404
+
+
 def test_the_case_page_shows_both_photos_the_thresholds_quality_and_runs(applicant, caseworker):
     application = _reviewed(applicant, selfie=images.hopper_selfie())
     check = application.identity_checks.get()
