@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications.models import Application, Document
 from applications.routes import DocumentKind
 from applications.states import FINAL_STATES
+from identity.duplicates import gallery_remove
 from identity.models import BiometricPurge, FaceEnrolment
 
 
@@ -30,7 +31,8 @@ def biometrics_purge(*, application: Application) -> BiometricPurge | None:
             return None
         now = timezone.now()
         documents = Document.objects.filter(id__in=[document.id for document in photos], purged_at__isnull=True).update(purged_at=now)
-        enrolments, _ = FaceEnrolment.objects.filter(application=application).delete()
+        # Logged as removals, so worker processes' copies of the gallery drop it without a reload.
+        enrolments = gallery_remove(FaceEnrolment.objects.filter(application=application))
         return BiometricPurge.objects.create(
             application=application, purged_at=now, documents_deleted=documents, enrolments_deleted=enrolments
         )

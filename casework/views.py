@@ -183,7 +183,7 @@ def _case_page(
     user = request.user
     allowed_decisions = case_allowed_decisions(application=application, user=user)
     questions = application.route_details.questions
-    duplicates = list(application.duplicate_candidates.select_related("candidate", "resolved_by"))
+    duplicates = _duplicates_with_faces(application)
     due = selectors.due(application)
     clock = application_clock(application)
     context = {
@@ -346,6 +346,23 @@ def case_identity(request: HttpRequest, application_id: UUID) -> HttpResponse:
         lambda: case_identity_action(application=application, actor=request.user, action=form.cleaned_data["action"], reason=form.cleaned_data["identity_reason"]),
         "Recorded.",
     )
+
+
+def _duplicates_with_faces(application: Application) -> list[DuplicateCandidate]:
+    """Each potential duplicate with the two selfies to compare: this application's and the other's, unless purged."""
+    duplicates = list(application.duplicate_candidates.select_related("candidate", "resolved_by", "identity_check__selfie"))
+    other_checks = IdentityCheck.objects.filter(
+        application_id__in=[duplicate.candidate_id for duplicate in duplicates], status=IdentityCheck.Status.PASSED,
+        selfie__purged_at__isnull=True,
+    ).order_by("application_id", "-attempt").values_list("application_id", "selfie_id")
+    other_selfies = {}
+    for other_application, selfie in other_checks:
+        other_selfies.setdefault(other_application, selfie)
+    for duplicate in duplicates:
+        selfie = duplicate.identity_check.selfie
+        duplicate.own_selfie_id = None if selfie.purged_at else selfie.id
+        duplicate.other_selfie_id = other_selfies.get(duplicate.candidate_id)
+    return duplicates
 
 
 @login_required

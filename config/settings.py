@@ -352,6 +352,9 @@ IDENTITY_QUALITY = {
     "selfie": {"min_side": 300, "min_eye_distance": env_int("SELFIE_MIN_EYE_DISTANCE", 45),
                "min_brightness": 50, "max_brightness": 225, "min_sharpness": 2.5},
 }
+# Where the real faces' gallery snapshot is written and memory-mapped by every worker
+# process on the machine (identity/gallery.py). Each database needs a directory of its own.
+GALLERY_SNAPSHOT_DIR = Path(env_str("GALLERY_SNAPSHOT_DIR", str(VAR_DIR / "gallery")))
 IDENTITY_MAX_ATTEMPTS = env_int("IDENTITY_MAX_ATTEMPTS", 3)
 # A check whose runs were cut short this many times (the worker died each time:
 # evidence of a photo that kills it, not of a busy queue) goes to a person.
@@ -385,6 +388,7 @@ SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "") or (
 
 CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
+    "gallery-snapshot": {"task": "identity.write_gallery_snapshot", "schedule": 600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
 }
 

@@ -1,25 +1,44 @@
-"""The 1:N face gallery: every enrolled encoding in one float32 matrix, searched in memory.
+"""The 1:N face gallery: enrolled encodings searched by one matrix-vector product.
 
 Distance is Euclidean, as face_recognition's. With the squared norms of the rows
 kept beside them, |row - probe|^2 = |row|^2 + |probe|^2 - 2 row.probe needs one
-matrix-vector product per probe: about 25 ms over a million rows on this
-project's machines, where face_recognition.face_distance takes about 480 ms
-(bench/gallery_search.py, docs/BENCHMARKS.md).
+matrix-vector product per probe (bench/gallery_search.py, docs/BENCHMARKS.md).
 
-Each worker process keeps its own copy, brought up to date from the database
-before every search: new rows are loaded by id; when rows have been deleted (a
-purge) the copy is rebuilt. docs/IDENTITY.md says how this grows past one machine.
+The real applicants' gallery lives in three parts:
 
-That copy holds real applicants' faces only. A synthetic journey's faces are
-searched only against its own cohort's (a few rows), read from the database each time.
+- a snapshot on disk (float32 matrix, norms, enrolment ids, application ids),
+  written now and then by `snapshot_write` and memory-mapped read-only by every
+  worker process: the operating system keeps one copy in its page cache for all
+  of them, so the gallery's memory is paid once per machine, and a process that
+  starts opens it in milliseconds instead of reading every row;
+- the enrolments made since the snapshot, read by id after a cursor;
+- the removals since the snapshot (FaceEnrolmentRemoval, also by id after a
+  cursor): their rows are skipped at search time, so a purge costs one small
+  query, not a reload.
+
+A refresh is two indexed range queries, never a COUNT or a scan of the table.
+Enrolments and removals are written under one lock (identity.duplicates), so
+their ids become visible in order and a cursor never skips a row.
+
+A synthetic journey's faces are searched only against its own cohort's (a few
+rows), read from the database each time.
 """
 
+import fcntl
+import json
+import os
+import shutil
 import threading
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 DIMENSIONS = 128
+# Snapshots older than the newest are deleted once this many exist (a process
+# still mapping a deleted one keeps reading it until it moves to the newest).
+_SNAPSHOTS_KEPT = 2
 
 
 @dataclass(frozen=True)
@@ -28,47 +47,64 @@ class Candidate:
     distance: float
 
 
+def _nearest(squared: np.ndarray, threshold: float) -> np.ndarray:
+    within = np.flatnonzero(squared <= threshold * threshold)
+    return within[np.argsort(squared[within], kind="stable")]
+
+
+def _squared(matrix: np.ndarray, norms: np.ndarray, probe: np.ndarray) -> np.ndarray:
+    return norms + np.float32(probe @ probe) - 2 * (matrix @ probe)
+
+
+def _distance(squared: float) -> float:
+    # Rounding can make a zero distance slightly negative.
+    return float(np.sqrt(max(squared, 0.0)))
+
+
+def _merge(found: list[tuple[float, str]], *, exclude: str | None, limit: int) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for squared, key in sorted(found, key=lambda pair: pair[0]):
+        if key != exclude and key not in best:
+            best[key] = Candidate(key, _distance(squared))
+            if len(best) == limit:
+                break
+    return list(best.values())
+
+
 class Gallery:
-    """Encodings with a key each (an application id). Not thread-safe by itself."""
+    """Encodings with a key each (an application id), in memory. Not thread-safe by itself."""
 
     def __init__(self) -> None:
         self.keys = np.empty(0, dtype=object)
+        self.ids = np.empty(0, dtype=np.int64)
         self.matrix = np.empty((0, DIMENSIONS), dtype=np.float32)
         self.norms = np.empty(0, dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, keys: list[str], encodings: np.ndarray) -> None:
+    def add(self, keys: list[str], encodings: np.ndarray, ids: list[int] | None = None) -> None:
         encodings = np.asarray(encodings, dtype=np.float32).reshape(-1, DIMENSIONS)
         self.keys = np.concatenate([self.keys, np.array(keys, dtype=object)])
+        self.ids = np.concatenate([self.ids, np.asarray(ids if ids is not None else [0] * len(keys), dtype=np.int64)])
         self.matrix = np.concatenate([self.matrix, encodings])
         self.norms = np.concatenate([self.norms, np.einsum("ij,ij->i", encodings, encodings)])
 
-    def search(self, probe: np.ndarray, *, threshold: float, exclude: str | None = None, limit: int = 10) -> list[Candidate]:
-        """The closest entries within `threshold` of the probe, nearest first, one per key."""
+    def matches(self, probe: np.ndarray, threshold: float, removed: set[int] = frozenset()) -> list[tuple[float, str]]:
         if not len(self):
             return []
-        probe = np.asarray(probe, dtype=np.float32)
-        squared = self.norms + np.float32(probe @ probe) - 2 * (self.matrix @ probe)
-        within = np.flatnonzero(squared <= threshold * threshold)
-        nearest = within[np.argsort(squared[within])]
-        found: dict[str, Candidate] = {}
-        for index in nearest:
-            key = self.keys[index]
-            if key != exclude and key not in found:
-                # Rounding can make a zero distance slightly negative.
-                found[key] = Candidate(key, float(np.sqrt(max(squared[index], 0.0))))
-                if len(found) == limit:
-                    break
-        return list(found.values())
+        squared = _squared(self.matrix, self.norms, probe)
+        return [(float(squared[i]), self.keys[i]) for i in _nearest(squared, threshold) if int(self.ids[i]) not in removed]
+
+    def search(self, probe: np.ndarray, *, threshold: float, exclude: str | None = None, limit: int = 10) -> list[Candidate]:
+        """The closest entries within `threshold` of the probe, nearest first, one per key."""
+        return _merge(self.matches(np.asarray(probe, dtype=np.float32), threshold), exclude=exclude, limit=limit)
 
 
-def _rows_to_gallery(gallery: Gallery, rows: list[tuple[int, object, bytes]]) -> None:
-    gallery.add(
-        [str(application_id) for _, application_id, _ in rows],
-        np.frombuffer(b"".join(bytes(encoding) for _, _, encoding in rows), dtype=np.float32),
-    )
+def _rows(queryset) -> tuple[list[int], list[str], np.ndarray]:
+    rows = list(queryset.order_by("id").values_list("id", "application_id", "encoding"))
+    encodings = np.frombuffer(b"".join(bytes(encoding) for _, _, encoding in rows), dtype=np.float32).reshape(-1, DIMENSIONS)
+    return [row[0] for row in rows], [str(row[1]) for row in rows], encodings
 
 
 def cohort_gallery(cohort: str) -> Gallery:
@@ -76,32 +112,173 @@ def cohort_gallery(cohort: str) -> Gallery:
     from identity.models import FaceEnrolment
 
     gallery = Gallery()
-    if rows := list(FaceEnrolment.objects.filter(cohort=cohort).order_by("id").values_list("id", "application_id", "encoding")):
-        _rows_to_gallery(gallery, rows)
+    ids, keys, encodings = _rows(FaceEnrolment.objects.filter(cohort=cohort))
+    if ids:
+        gallery.add(keys, encodings, ids)
     return gallery
 
 
+@dataclass
+class Snapshot:
+    """A gallery written to disk, memory-mapped: identical in every process that opens it."""
+
+    path: Path | None
+    matrix: np.ndarray
+    norms: np.ndarray
+    ids: np.ndarray
+    keys: np.ndarray  # application ids, 16 bytes each
+    last_enrolment: int
+    last_removal: int
+
+    @classmethod
+    def empty(cls) -> "Snapshot":
+        return cls(
+            None, np.empty((0, DIMENSIONS), np.float32), np.empty(0, np.float32), np.empty(0, np.int64),
+            np.empty((0, 16), np.uint8), 0, 0,
+        )
+
+    @classmethod
+    def open(cls, path: Path) -> "Snapshot":
+        manifest = json.loads((path / "manifest.json").read_text())
+
+        def mapped(name: str) -> np.ndarray:
+            return np.load(path / f"{name}.npy", mmap_mode="r")
+
+        return cls(
+            path, mapped("matrix"), mapped("norms"), mapped("ids"), mapped("keys"),
+            manifest["last_enrolment"], manifest["last_removal"],
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def matches(self, probe: np.ndarray, threshold: float, removed: set[int]) -> list[tuple[float, str]]:
+        if not len(self):
+            return []
+        squared = _squared(self.matrix, self.norms, probe)
+        return [
+            (float(squared[i]), str(uuid.UUID(bytes=self.keys[i].tobytes())))
+            for i in _nearest(squared, threshold)
+            if int(self.ids[i]) not in removed
+        ]
+
+
+def _current(directory: Path) -> Path | None:
+    link = directory / "current"
+    return directory / os.readlink(link) if link.is_symlink() else None
+
+
 class EnrolledGallery:
-    """This process's copy of the FaceEnrolment table's real faces, refreshed from the database."""
+    """This process's view of the real faces' gallery: the shared snapshot, plus what changed since."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory
         self._lock = threading.Lock()
-        self._gallery = Gallery()
-        self._last_id = 0
+        self._snapshot: Snapshot | None = None
+        self._added = Gallery()
+        self._removed: set[int] = set()
+        self._last_enrolment = 0
+        self._last_removal = 0
 
-    def refreshed(self) -> Gallery:
-        from identity.models import FaceEnrolment
+    @property
+    def directory(self) -> Path:
+        from django.conf import settings
 
-        real = FaceEnrolment.objects.filter(cohort="")
+        return Path(self._directory or settings.GALLERY_SNAPSHOT_DIR)
+
+    def __len__(self) -> int:
+        return len(self._snapshot or ()) + len(self._added) - len(self._removed)
+
+    def _open_newest(self) -> None:
+        path = _current(self.directory)
+        if self._snapshot is not None and path == self._snapshot.path:
+            return
+        self._snapshot = Snapshot.open(path) if path else Snapshot.empty()
+        # Everything before the snapshot's cursors is in it; what came after is read again.
+        self._added, self._removed = Gallery(), set()
+        self._last_enrolment, self._last_removal = self._snapshot.last_enrolment, self._snapshot.last_removal
+
+    def refreshed(self) -> "EnrolledGallery":
+        """Brought up to date: a newer snapshot if one was written, then the rows and removals since."""
+        from identity.models import FaceEnrolment, FaceEnrolmentRemoval
+
         with self._lock:
-            if real.filter(id__lte=self._last_id).count() != len(self._gallery):
-                # Rows were deleted since the copy was made: start again.
-                self._gallery, self._last_id = Gallery(), 0
-            rows = list(real.filter(id__gt=self._last_id).order_by("id").values_list("id", "application_id", "encoding"))
-            if rows:
-                _rows_to_gallery(self._gallery, rows)
-                self._last_id = rows[-1][0]
-            return self._gallery
+            self._open_newest()
+            ids, keys, encodings = _rows(FaceEnrolment.objects.filter(cohort="", id__gt=self._last_enrolment))
+            if ids:
+                self._added.add(keys, encodings, ids)
+                self._last_enrolment = ids[-1]
+            removals = list(
+                FaceEnrolmentRemoval.objects.filter(id__gt=self._last_removal).order_by("id").values_list("id", "enrolment_id")
+            )
+            if removals:
+                self._removed.update(enrolment for _, enrolment in removals)
+                self._last_removal = removals[-1][0]
+            return self
+
+    def search(self, probe: np.ndarray, *, threshold: float, exclude: str | None = None, limit: int = 10) -> list[Candidate]:
+        probe = np.asarray(probe, dtype=np.float32)
+        with self._lock:
+            found = (self._snapshot or Snapshot.empty()).matches(probe, threshold, self._removed)
+            found += self._added.matches(probe, threshold, self._removed)
+        return _merge(found, exclude=exclude, limit=limit)
+
+
+def snapshot_write(directory: Path | None = None) -> Path:
+    """Write a new snapshot of the real faces' gallery: the newest one plus what changed since.
+
+    Written beside the others and switched to by renaming a symbolic link, so a
+    process never maps a half-written file. One writer at a time (a file lock).
+    """
+    from django.conf import settings
+
+    from identity.models import FaceEnrolment, FaceEnrolmentRemoval
+
+    directory = Path(directory or settings.GALLERY_SNAPSHOT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "write.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = _current(directory)
+        base = Snapshot.open(current) if current else Snapshot.empty()
+        ids, keys, encodings = _rows(FaceEnrolment.objects.filter(cohort="", id__gt=base.last_enrolment))
+        # Read after the rows: a removal committed meanwhile is applied, never lost.
+        removals = list(FaceEnrolmentRemoval.objects.filter(id__gt=base.last_removal).order_by("id").values_list("id", "enrolment_id"))
+        removed = np.array([enrolment for _, enrolment in removals], dtype=np.int64)
+        keep = ~np.isin(base.ids, removed)
+        new_ids = np.asarray(ids, dtype=np.int64)
+        fresh = ~np.isin(new_ids, removed)
+        name = f"{(ids[-1] if ids else base.last_enrolment):012d}-{(removals[-1][0] if removals else base.last_removal):012d}"
+        if current and current.name == name:
+            return current
+        staging = directory / f".{name}.{os.getpid()}"
+        staging.mkdir()
+        matrix = np.concatenate([base.matrix[keep], encodings[fresh]])
+        arrays = {
+            "matrix": matrix,
+            "norms": np.concatenate([base.norms[keep], np.einsum("ij,ij->i", encodings[fresh], encodings[fresh])]),
+            "ids": np.concatenate([base.ids[keep], new_ids[fresh]]),
+            "keys": np.concatenate([
+                base.keys[keep],
+                np.frombuffer(b"".join(uuid.UUID(key).bytes for key, ok in zip(keys, fresh) if ok), dtype=np.uint8).reshape(-1, 16),
+            ]),
+        }
+        for array_name, array in arrays.items():
+            np.save(staging / f"{array_name}.npy", np.ascontiguousarray(array))
+        manifest = {
+            "last_enrolment": int(ids[-1]) if ids else base.last_enrolment,
+            "last_removal": int(removals[-1][0]) if removals else base.last_removal,
+            "rows": len(matrix),
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest))
+        os.rename(staging, directory / name)
+        link = directory / f".current.{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(name)
+        os.replace(link, directory / "current")
+        snapshots = sorted(path for path in directory.iterdir() if path.is_dir() and not path.name.startswith("."))
+        for old in snapshots[:-_SNAPSHOTS_KEPT]:
+            shutil.rmtree(old, ignore_errors=True)
+        return directory / name
 
 
 enrolled_gallery = EnrolledGallery()

@@ -98,6 +98,21 @@ class FaceEnrolment(models.Model):
         return f"Face enrolment of {self.application}"
 
 
+class FaceEnrolmentRemoval(models.Model):
+    """One enrolment taken out of the gallery (a purge or a newer selfie): the gallery's change log.
+
+    Enrolments and removals are both read by id since a cursor, so a process's copy
+    of the gallery follows a purge without reloading or counting anything. Both are
+    written under the gallery lock (identity.duplicates), so their ids commit in order.
+    """
+
+    enrolment_id = models.BigIntegerField()
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Enrolment {self.enrolment_id} removed"
+
+
 class DuplicateCandidate(models.Model):
     """Another application whose enrolled face is close to this check's selfie: a potential duplicate identity.
 

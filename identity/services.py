@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -16,8 +15,8 @@ from django.utils import timezone
 
 from identity import face_match
 from identity.errors import TRANSIENT_ERRORS, StorageUnavailable
-from identity.gallery import cohort_gallery, enrolled_gallery
-from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck, IdentityCheckRun
+from identity.duplicates import duplicates_search_and_enrol
+from identity.models import IdentityCheck, IdentityCheckRun
 
 logger = logging.getLogger(__name__)
 
@@ -183,22 +182,10 @@ def identity_check_error_record(*, check: IdentityCheck, error: str) -> bool:
 
 
 def _search_and_enrol(check: IdentityCheck, result: face_match.MatchResult, *, cohort: str, enrol: bool) -> None:
-    encoding = np.asarray(result.selfie_encoding, dtype=np.float32)
-    gallery = cohort_gallery(cohort) if cohort else enrolled_gallery.refreshed()
-    candidates = gallery.search(
-        encoding, threshold=settings.DUPLICATE_MATCH_THRESHOLD, exclude=str(check.application_id)
+    # Serialised with every other check's search and enrolment: identity/duplicates.py.
+    duplicates_search_and_enrol(
+        check=check, encoding=result.selfie_encoding, cohort=cohort, enrol=enrol and result.outcome == IdentityCheck.Status.PASSED
     )
-    DuplicateCandidate.objects.bulk_create(
-        [
-            DuplicateCandidate(identity_check=check, application_id=check.application_id, candidate_id=candidate.key, distance=candidate.distance)
-            for candidate in candidates
-        ],
-        ignore_conflicts=True,
-    )
-    if enrol and result.outcome == IdentityCheck.Status.PASSED:
-        # Replaced, not updated, so that every process's copy of the gallery notices.
-        FaceEnrolment.objects.filter(application_id=check.application_id).delete()
-        FaceEnrolment.objects.create(application_id=check.application_id, identity_check=check, encoding=encoding.tobytes(), cohort=cohort)
 
 
 def identity_check_reset_for_rerun(*, check: IdentityCheck) -> bool:

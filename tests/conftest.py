@@ -35,6 +35,15 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     # Hashing a password properly takes a fifth of a second on purpose; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.GALLERY_SNAPSHOT_DIR = tmp_path / "gallery"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_gallery(monkeypatch):
+    """Each test's database starts empty (and SQLite reuses ids): so does this process's copy of the gallery."""
+    from identity import gallery
+
+    monkeypatch.setattr(gallery, "enrolled_gallery", gallery.EnrolledGallery())
 
 
 def _user(email: str, role: str | None = None) -> User:

@@ -198,10 +198,29 @@ def test_a_potential_duplicate_blocks_a_grant_until_resolved(applicant, second_a
     assert application.state == State.GRANTED
 
 
+def test_a_duplicate_shows_on_both_cases_with_the_two_faces_side_by_side_and_blocks_both_grants(applicant, second_applicant, caseworker):
+    from casework.services import case_blocked_decisions, case_take
+
+    first = _reviewed(applicant)
+    second = _reviewed(second_applicant)
+
+    for this, other in ((first, second), (second, first)):
+        flag = DuplicateCandidate.objects.get(application=this)
+        assert flag.candidate == other and flag.distance < 0.5
+        case_take(application=this, user=caseworker)
+        this.refresh_from_db()
+        assert case_blocked_decisions(application=this, user=caseworker)
+        page = signed_in(caseworker).get(reverse("casework:case", args=[this.id])).content.decode()
+        own, theirs = (application.identity_checks.get().selfie_id for application in (this, other))
+        assert reverse("applications:document", args=[own]) in page.split("Potential duplicate identities")[1]
+        assert reverse("applications:document", args=[theirs]) in page
+        assert other.reference in page
+
+
 def test_a_duplicate_is_resolved_once_by_the_caseworker_who_has_the_case(applicant, second_applicant, caseworker, senior_caseworker):
     _reviewed(applicant)
     application = _reviewed(second_applicant)
-    candidate = DuplicateCandidate.objects.get()
+    candidate = DuplicateCandidate.objects.get(application=application)
     url = reverse("casework:duplicate", args=[application.id, candidate.id])
 
     not_taken = signed_in(caseworker).post(url, {"resolution": "dismissed", "duplicate_reason": "x"}, follow=True)
@@ -222,8 +241,8 @@ def test_a_duplicate_is_resolved_once_by_the_caseworker_who_has_the_case(applica
 
 def test_a_duplicate_of_another_case_is_not_found_through_this_one(applicant, second_applicant, caseworker):
     first = _reviewed(applicant)
-    _reviewed(second_applicant)
-    candidate = DuplicateCandidate.objects.get()
+    second = _reviewed(second_applicant)
+    candidate = DuplicateCandidate.objects.get(application=second)
 
     response = signed_in(caseworker).post(reverse("casework:duplicate", args=[first.id, candidate.id]), {"resolution": "dismissed", "duplicate_reason": "x"})
 

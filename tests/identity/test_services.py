@@ -254,10 +254,29 @@ def test_a_passed_selfie_is_enrolled_and_the_same_face_elsewhere_is_flagged(appl
     second = _submitted(second_applicant)
     check = _run(second)
 
-    candidate = DuplicateCandidate.objects.get()
+    candidate = DuplicateCandidate.objects.get(application=second)
     assert (candidate.application, candidate.candidate, candidate.identity_check) == (second, first, check)
     assert candidate.distance < 0.5
     assert not candidate.resolved_at
+    # The earlier application is flagged too, against the check that enrolled its face.
+    mirror = DuplicateCandidate.objects.get(application=first)
+    assert (mirror.candidate, mirror.identity_check, mirror.distance) == (second, first.identity_checks.get(), candidate.distance)
+
+
+def test_a_withdrawn_applications_face_is_neither_enrolled_nor_searched(applicant, second_applicant):
+    from applications.services import application_withdraw
+
+    first = _submitted(applicant)
+    _run(first)
+    second = _submitted(second_applicant)
+    application_withdraw(application=second, actor=second_applicant)
+
+    check = _run(second)
+
+    assert check.status == IdentityCheck.Status.PASSED
+    assert second.state == State.WITHDRAWN
+    assert not FaceEnrolment.objects.filter(application=second).exists()
+    assert not DuplicateCandidate.objects.exists()
 
 
 def test_a_different_face_is_not_flagged(applicant, second_applicant):
