@@ -8,9 +8,9 @@ held to the end of the transaction, so whichever check comes second searches
 after the first has committed its enrolment, and finds it.
 
 PostgreSQL: a transaction-level advisory lock, released at commit or rollback.
-SQLite has one writer at a time: the check's transaction has already written
-(the check's own row) when it gets here, so it holds the database's write lock
-and nobody else can enrol until it commits.
+SQLite has one writer at a time, and this project's transactions take the write
+lock when they start (IMMEDIATE, config/settings.py): nobody else can enrol
+until the check's transaction commits.
 """
 
 import zlib
