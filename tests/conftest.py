@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -126,7 +127,15 @@ def live_service(committed_db, live_server, settings):
 def outbox_relay_running(app=celery_app):
     """The outbox relay, in a thread of this process, as `manage.py outbox_relay` runs it."""
     stop = threading.Event()
-    relay = threading.Thread(target=outbox_relay_forever, kwargs={"app": app, "stop": stop}, daemon=True)
+
+    def relay_then_close() -> None:
+        try:
+            outbox_relay_forever(app=app, stop=stop)
+        finally:
+            # The thread's own database connection: left open, PostgreSQL refuses to drop the test database.
+            connection.close()
+
+    relay = threading.Thread(target=relay_then_close, daemon=True)
     relay.start()
     try:
         yield
