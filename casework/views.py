@@ -245,8 +245,8 @@ def case_face(request: HttpRequest, application_id: UUID, check_id: int, side: s
         raise Http404
     with document.file.open("rb") as file:
         data = file.read()
-    box = (check.evidence or {}).get(side, {}).get("face_box")
-    response = HttpResponse(portrait_jpeg(data, box), content_type="image/jpeg")
+    measured = (check.evidence or {}).get(side, {})
+    response = HttpResponse(portrait_jpeg(data, measured.get("face_box"), measured.get("rotation", 0)), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
 

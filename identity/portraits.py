@@ -10,9 +10,12 @@ PORTRAIT_SIDE = 320
 _MARGIN = 0.45
 
 
-def portrait_jpeg(data: bytes, face_box: list[int] | None) -> bytes:
-    """The photo cropped to the face (or whole, where no face was found), at most PORTRAIT_SIDE pixels."""
+def portrait_jpeg(data: bytes, face_box: list[int] | None, rotation: int = 0) -> bytes:
+    """The photo turned upright (clockwise by `rotation`, as the check found the face) and cropped to the face
+    (or whole, where no face was found), at most PORTRAIT_SIDE pixels."""
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
+    if rotation:
+        image = image.rotate(-rotation, expand=True)
     if face_box:
         left, top, right, bottom = face_box
         margin = round(max(right - left, bottom - top) * _MARGIN)
