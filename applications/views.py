@@ -33,6 +33,8 @@ from applications.services import (
     application_withdraw,
 )
 from applications.workflow import WorkflowError
+from audit.access_log import access_record
+from audit.models import AccessAction
 from identity.services import identity_attempts_left
 
 
@@ -301,6 +303,9 @@ def application_respond_view(request: HttpRequest, application_id: UUID) -> Http
 @login_required
 def document_file(request: HttpRequest, document_id: UUID) -> FileResponse:
     document = _get_document_for_user(request, document_id)
+    face = document.kind in DocumentKind.PHOTOS
+    action = AccessAction.FACE_IMAGE_VIEWED if face else AccessAction.DOCUMENT_VIEWED
+    access_record(request, action=action, application=document.application, target=str(document.id))
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     # Photos are shown in pages; anything else (PDFs) is downloaded, never run in ours.
     disposition = "inline" if document.content_type.startswith("image/") else "attachment"

@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _register_sqlite_functions(sender, connection, **kwargs) -> None:
+    # PostgreSQL has casework_search_name as an SQL function (migration 0003); SQLite gets the same in Python.
+    if connection.vendor == "sqlite":
+        from casework.search import search_name_sqlite
+
+        connection.connection.create_function("casework_search_name", 1, search_name_sqlite, deterministic=True)
 
 
 class CaseworkConfig(AppConfig):
@@ -7,3 +16,5 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from casework import checks  # noqa: F401  (registers the system checks)
+
+        connection_created.connect(_register_sqlite_functions, dispatch_uid="casework_sqlite_functions")

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from casework import views
+from casework import search_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("next/", views.assign_next, name="next"),
+    path("search/", search_views.case_search_view, name="search"),
     path("cases/<uuid:application_id>/", views.case_detail, name="case"),
     path("cases/<uuid:application_id>/take/", views.case_take_view, name="take"),
     path("cases/<uuid:application_id>/release/", views.case_release_view, name="release"),

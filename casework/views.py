@@ -13,6 +13,8 @@ from applications.models import Application
 from applications.routes import DocumentKind
 from applications.selectors import answer_sections, application_clock, application_emails, application_history
 from applications.workflow import WorkflowError
+from audit.access_log import access_record
+from audit.models import AccessAction
 from casework import selectors
 from casework.constants import Decision, RefusalReason
 from casework.forms import (
@@ -159,7 +161,9 @@ def _case_page(
 
 @login_required
 def case_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    return _case_page(request, _get_case_for_user(request, application_id))
+    application = _get_case_for_user(request, application_id)
+    access_record(request, action=AccessAction.CASE_VIEWED, application=application)
+    return _case_page(request, application)
 
 
 @login_required

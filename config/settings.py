@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "identity",
     "casework",
     "synthetic",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,11 @@ SHARE_CODE_CHECK_WINDOW = env_int("SHARE_CODE_CHECK_WINDOW", 600)
 SHARE_CODE_WRONG_DOB_LIMIT = 5
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
+# The access log keeps rows this long (a daily job prunes older ones, leaving an anchor
+# that the hash chain continues from); two years by default.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730)
+# A subject access archive can be downloaded for this long after it is ready, then it is deleted.
+SUBJECT_ACCESS_EXPORT_HOURS = env_int("SUBJECT_ACCESS_EXPORT_HOURS", 72)
 
 # Synthetic journeys (synthetic/access.py, `manage.py run_journeys`) present this
 # key to tag their accounts as synthetic. Empty turns the feature off; production
@@ -304,6 +310,8 @@ SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "development-syntheti
 CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
+    "prune-access-log": {"task": "audit.prune_access_log", "schedule": 24 * 3600.0},
+    "expire-subject-access-exports": {"task": "audit.expire_subject_access_exports", "schedule": 3600.0},
 }
 
 LOGGING = {
