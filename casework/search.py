@@ -13,7 +13,6 @@ import unicodedata
 
 from django import forms
 from django.db.models import F, Func, Q, QuerySet, TextField
-from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 
 from accounts.models import User
@@ -39,6 +38,24 @@ def search_name_sqlite(answers: str | None) -> str | None:
         return None
     values = json.loads(answers)
     return fold(f"{values.get('given_names') or ''} {values.get('family_name') or ''}")
+
+
+class AnswerText(Func):
+    """One answer as text, written exactly as the search indexes are built (`answers ->> 'key'`)."""
+
+    output_field = TextField()
+
+    def __init__(self, key: str):
+        super().__init__(F("answers"))
+        self.key = key
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} ->> %s)", [*params, self.key]
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract({sql}, %s)", [*params, f"$.{self.key}"]
 
 
 class SearchName(Func):
@@ -137,11 +154,11 @@ def case_search(
     for word in name.split():
         cases = cases.alias(search_name=SearchName(F("answers"))).filter(search_name__contains=word)
     if date_of_birth:
-        cases = cases.alias(date_of_birth=KT("answers__date_of_birth")).filter(date_of_birth=date_of_birth.isoformat())
+        cases = cases.alias(date_of_birth=AnswerText("date_of_birth")).filter(date_of_birth=date_of_birth.isoformat())
     if passport_number:
-        cases = cases.alias(passport_number=KT("answers__passport_number")).filter(passport_number=passport_number)
+        cases = cases.alias(passport_number=AnswerText("passport_number")).filter(passport_number=passport_number)
     if email:
-        cases = cases.alias(answer_email=Lower(KT("answers__email"))).filter(
+        cases = cases.alias(answer_email=Lower(AnswerText("email"))).filter(
             Q(answer_email=email) | Q(applicant_id__in=User.objects.filter(email=email).values("id"))
         )
     return cases.select_related("applicant", "assigned_to").order_by("-submitted_at", "id")
