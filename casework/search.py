@@ -158,7 +158,8 @@ def case_search(
     if passport_number:
         cases = cases.alias(passport_number=AnswerText("passport_number")).filter(passport_number=passport_number)
     if email:
-        cases = cases.alias(answer_email=Lower(AnswerText("email"))).filter(
-            Q(answer_email=email) | Q(applicant_id__in=User.objects.filter(email=email).values("id"))
-        )
+        # The account is looked up first: an IN over a subquery would stop PostgreSQL from
+        # combining the two indexes, and it would scan every application instead.
+        accounts = list(User.objects.filter(email=email).values_list("id", flat=True))
+        cases = cases.alias(answer_email=Lower(AnswerText("email"))).filter(Q(answer_email=email) | Q(applicant_id__in=accounts))
     return cases.select_related("applicant", "assigned_to").order_by("-submitted_at", "id")

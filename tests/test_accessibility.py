@@ -82,6 +82,12 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (auditor, reverse("casework:case", args=[decided.id]), None),
         (applicant, reverse("holder:share", args=[decided.id]), None),
         (None, reverse("status-check"), "form"),
+        (caseworker, reverse("casework:search"), None),
+        (caseworker, reverse("casework:search") + "?name=collins", None),
+        (auditor, reverse("casework:search") + "?name=collins&reason=quality_check", None),
+        (auditor, reverse("audit:access-report"), None),
+        (applicant, reverse("audit:your-data"), None),
+        (team_leader, reverse("audit:staff-exports"), None),
     ]
     return pages
 
