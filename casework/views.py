@@ -120,6 +120,8 @@ def _case_page(
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # Here rather than in case_detail: a form posted with errors shows the whole case again.
+    access_record(request, action=AccessAction.CASE_VIEWED, application=application)
     user = request.user
     allowed_decisions = case_allowed_decisions(application=application, user=user)
     context = {
@@ -161,9 +163,7 @@ def _case_page(
 
 @login_required
 def case_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
-    application = _get_case_for_user(request, application_id)
-    access_record(request, action=AccessAction.CASE_VIEWED, application=application)
-    return _case_page(request, application)
+    return _case_page(request, _get_case_for_user(request, application_id))
 
 
 @login_required

@@ -192,3 +192,9 @@ def test_concurrent_writers_never_fork_the_chain(committed_db):
     result = access_log_verify()
     assert (result.ok, result.rows) == (True, 80)
     assert AccessRecord.objects.values("prev_hash").distinct().count() == 80
+
+
+def test_a_case_page_shown_again_after_a_form_with_errors_is_a_read_too(decided, caseworker):
+    response = signed_in(caseworker).post(reverse("casework:note", args=[decided.id]), {"text": ""})
+    assert response.status_code == 400 and decided.reference in response.content.decode()
+    assert list(AccessRecord.objects.values_list("action", "application_id")) == [(AccessAction.CASE_VIEWED, decided.id)]
