@@ -66,16 +66,17 @@ class HistoryEntry:
     what: str
 
 
-def application_access_history(*, application_id, applicant_id: int) -> list[HistoryEntry]:
+def application_access_history(*, application_id, applicant_id: int, limit: int = 50) -> list[HistoryEntry]:
     """Who read an application's records, by role only (never a member of staff's name), newest first.
 
-    The applicant's own reads are left out: this is what others looked at.
+    The applicant's own reads are left out: this is what others looked at. The whole
+    history is in their subject access archive; the page shows the latest `limit`.
     """
     records: QuerySet = (
         AccessRecord.objects.filter(application_id=application_id)
         .exclude(actor_id=applicant_id)
         .exclude(actor_role=APPLICANT_ROLE)
         .order_by("-id")
-        .values_list("created_at", "actor_role", "action")
+        .values_list("created_at", "actor_role", "action")[:limit]
     )
     return [HistoryEntry(at=at, role=role, what=AccessAction(action).label) for at, role, action in records]
