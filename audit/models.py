@@ -58,7 +58,8 @@ class AccessRecord(models.Model):
     viewer_assigned = models.BooleanField(null=True, blank=True)
     # The synthetic cohort of the records read, so that figures can leave them out.
     cohort = models.CharField(max_length=64, blank=True, default="")
-    prev_hash = models.CharField(max_length=64)
+    # Unique as well: a second row claiming the same predecessor (a fork) cannot be written at all.
+    prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AccessRecordQuerySet.as_manager()

@@ -34,7 +34,9 @@ def your_data(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, export_id: UUID) -> FileResponse:
     export = get_object_or_404(SubjectAccessExport.objects.select_related("subject"), id=export_id)
-    if export.subject_id != request.user.id and not request.user.has_perm(PRODUCE):
+    own = export.subject_id == request.user.id
+    prepared_by_them = export.requested_by_id == request.user.id and request.user.has_perm(PRODUCE)
+    if not (own or prepared_by_them):
         raise Http404
     if not export.is_downloadable:
         raise Http404

@@ -198,3 +198,14 @@ def test_a_case_page_shown_again_after_a_form_with_errors_is_a_read_too(decided,
     response = signed_in(caseworker).post(reverse("casework:note", args=[decided.id]), {"text": ""})
     assert response.status_code == 400 and decided.reference in response.content.decode()
     assert list(AccessRecord.objects.values_list("action", "application_id")) == [(AccessAction.CASE_VIEWED, decided.id)]
+
+
+@pytest.mark.django_db
+def test_a_fork_cannot_be_written_even_around_the_lock():
+    from django.db import IntegrityError, transaction
+
+    first = _fill(1)[0]
+    fork = AccessRecord(created_at=first.created_at, actor_id=2, actor_role="Caseworker", action=AccessAction.CASE_VIEWED, prev_hash=first.prev_hash)
+    fork.hash = record_hash(fork, fork.prev_hash)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save(force_insert=True)

@@ -110,9 +110,10 @@ def test_staff_prepare_the_same_archive_on_request_and_their_download_is_recorde
     assert (record.actor_id, record.actor_role, record.subject_id) == (team_leader.id, "Team leader", applicant.id)
 
 
-def test_nobody_else_can_download_an_archive(records, applicant, second_applicant, caseworker):
+def test_nobody_else_can_download_an_archive(records, applicant, second_applicant, caseworker, team_leader):
     export = _prepared(applicant, applicant)
-    for user in (second_applicant, caseworker):
+    # A team leader downloads only the copies they prepared themselves.
+    for user in (second_applicant, caseworker, team_leader):
         assert signed_in(user).get(reverse("audit:export-download", args=[export.id])).status_code == 404
     assert not AccessRecord.objects.filter(action=AccessAction.SUBJECT_ACCESS_DOWNLOADED).exists()
 
