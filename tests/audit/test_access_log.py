@@ -33,8 +33,8 @@ def _read_paths(application):
         ("applications:document", [documents["english_language"].id], {}, AccessAction.DOCUMENT_VIEWED, str(documents["english_language"].id)),
         ("applications:document", [documents[DocumentKind.PASSPORT_PHOTO].id], {}, AccessAction.FACE_IMAGE_VIEWED, str(documents[DocumentKind.PASSPORT_PHOTO].id)),
         ("applications:document", [documents[DocumentKind.SELFIE].id], {}, AccessAction.FACE_IMAGE_VIEWED, str(documents[DocumentKind.SELFIE].id)),
-        ("applications:letter", [application.id], {}, AccessAction.LETTER_VIEWED, "page"),
-        ("applications:letter-pdf", [application.id], {}, AccessAction.LETTER_VIEWED, "pdf"),
+        ("holder:letter", [application.id], {}, AccessAction.LETTER_VIEWED, "page"),
+        ("holder:letter-pdf", [application.id], {}, AccessAction.LETTER_VIEWED, "pdf"),
     ]
 
 
@@ -68,7 +68,7 @@ def test_the_applicant_reading_their_own_letter_and_photos_is_recorded_as_the_ap
     client = signed_in(applicant)
     selfie = decided.documents.get(kind=DocumentKind.SELFIE)
     _consume(client.get(reverse("applications:document", args=[selfie.id])))
-    client.get(reverse("applications:letter", args=[decided.id]))
+    client.get(reverse("holder:letter", args=[decided.id]))
     rows = list(AccessRecord.objects.filter(actor_id=applicant.id).values_list("actor_role", "action", "viewer_assigned"))
     assert rows == [("Applicant", AccessAction.FACE_IMAGE_VIEWED, None), ("Applicant", AccessAction.LETTER_VIEWED, None)]
 
@@ -77,7 +77,7 @@ def test_a_read_that_is_refused_writes_nothing(decided, second_applicant):
     client = signed_in(second_applicant)
     document = decided.documents.first()
     assert client.get(reverse("applications:document", args=[document.id])).status_code == 404
-    assert client.get(reverse("applications:letter", args=[decided.id])).status_code == 404
+    assert client.get(reverse("holder:letter", args=[decided.id])).status_code == 404
     assert client.get(reverse("casework:case", args=[decided.id])).status_code == 403
     assert not AccessRecord.objects.exists()
 

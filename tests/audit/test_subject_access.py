@@ -13,7 +13,7 @@ from applications.routes import DocumentKind
 from audit.models import AccessAction, AccessRecord, SubjectAccessExport
 from audit.subject_access import subject_access_expire, subject_access_prepare, subject_access_request
 from casework.share_codes import share_code_check, share_code_create
-from identity.retention import biometrics_purge
+from applications.retention import biometrics_purge
 from tests.conftest import signed_in, wait_for
 from tests.factories import granted, submitted
 
