@@ -35,6 +35,8 @@ from applications.services import (
 )
 from applications.workflow import WorkflowError
 from config.headers import allow_features
+from audit.access_log import access_record
+from audit.models import AccessAction
 from identity.services import identity_attempts_left
 
 
@@ -332,6 +334,9 @@ def document_file(request: HttpRequest, document_id: UUID) -> HttpResponse:
     turn = request.GET.get("turn", "0")
     if turn not in {"0", "90", "180", "270"}:
         raise Http404("No such view of the document.")
+    face = document.kind in DocumentKind.PHOTOS
+    action = AccessAction.FACE_IMAGE_VIEWED if face else AccessAction.DOCUMENT_VIEWED
+    access_record(request, action=action, application=document.application, target=str(document.id))
     if turn != "0" and document.content_type.startswith("image/"):
         response = HttpResponse(_turned_photo(document, int(turn)), content_type="image/png")
     else:

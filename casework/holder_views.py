@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from applications.models import Application
 from applications.workflow import WorkflowError
+from audit.access_log import access_record
+from audit.models import AccessAction
 from casework.letters import letter_context, letter_pdf
 from casework.models import ShareCodeCheck
 from casework.share_codes import format_code, share_code_create, share_code_revoke
@@ -41,12 +43,14 @@ def _get_letter(request: HttpRequest, application_id: UUID):
 @login_required
 def letter_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application, letter = _get_letter(request, application_id)
+    access_record(request, action=AccessAction.LETTER_VIEWED, application=application, target="page")
     return render(request, "applications/letter.html", letter_context(application, letter))
 
 
 @login_required
 def letter_pdf_download(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application, letter = _get_letter(request, application_id)
+    access_record(request, action=AccessAction.LETTER_VIEWED, application=application, target="pdf")
     pdf = letter_pdf(application=application, letter=letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'

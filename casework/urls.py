@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views
+from casework import search_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("assign/", views.bulk_assign, name="bulk-assign"),
     path("team/", views.team, name="team"),
     path("audit/", views.audit, name="audit"),
+    path("search/", search_views.case_search_view, name="search"),
     path("cases/<uuid:application_id>/", views.case_detail, name="case"),
     path("cases/<uuid:application_id>/checks/<int:check_id>/<slug:side>.jpg", views.case_face, name="face"),
     path("cases/<uuid:application_id>/take/", views.case_take_view, name="take"),

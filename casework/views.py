@@ -12,10 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
-from applications.reference import normalise
 from applications.routes import DocumentKind
 from applications.selectors import answer_sections, application_clock, application_emails, application_history
 from applications.workflow import WorkflowError
+from audit.access_log import access_record
+from audit.models import AccessAction
 from casework import selectors
 from casework.constants import Decision, RefusalReason
 from casework.forms import (
@@ -141,21 +142,9 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    """The auditor's page: find any case by its reference, and the latest decisions."""
+    """The auditor's page: the latest decisions, and the way to case search (where a reason is asked and recorded)."""
     _require(request)
-    searched = request.GET.get("reference", "").strip()
-    error = ""
-    if searched:
-        reference = normalise(searched)
-        application = Application.objects.exclude(submitted_at=None).filter(reference=reference).first() if reference else None
-        if application:
-            return redirect("casework:case", application.id)
-        error = "Enter a reference like 7K3M-9QXD-T2B5" if reference is None else f"There is no application with the reference {reference}"
-    return render(
-        request, "casework/audit.html",
-        {"searched": searched, "error": error, "decided": selectors.recently_decided()},
-        status=400 if error else 200,
-    )
+    return render(request, "casework/audit.html", {"decided": selectors.recently_decided()})
 
 
 @login_required
@@ -180,6 +169,8 @@ def _case_page(
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # Here rather than in case_detail: a form posted with errors shows the whole case again.
+    access_record(request, action=AccessAction.CASE_VIEWED, application=application)
     user = request.user
     allowed_decisions = case_allowed_decisions(application=application, user=user)
     questions = application.route_details.questions
@@ -243,6 +234,7 @@ def case_face(request: HttpRequest, application_id: UUID, check_id: int, side: s
     document = check.passport_photo if side == "passport" else check.selfie
     if document.purged_at is not None:
         raise Http404
+    access_record(request, action=AccessAction.FACE_IMAGE_VIEWED, application=application, target=f"{document.id} (cropped)")
     with document.file.open("rb") as file:
         data = file.read()
     measured = (check.evidence or {}).get(side, {})

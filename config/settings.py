@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "casework",
     "synthetic",
     "django_prometheus",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,11 @@ SHARE_CODE_KEY = env_str("SHARE_CODE_KEY", SECRET_KEY)
 SHARE_CODES_ACTIVE_LIMIT = env_int("SHARE_CODES_ACTIVE_LIMIT", 5)
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
+# The access log keeps rows this long (a daily job prunes older ones, leaving an anchor
+# that the hash chain continues from); two years by default.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730)
+# A subject access archive can be downloaded for this long after it is ready, then it is deleted.
+SUBJECT_ACCESS_EXPORT_HOURS = env_int("SUBJECT_ACCESS_EXPORT_HOURS", 72)
 
 # Synthetic journeys (synthetic/access.py, `manage.py run_journeys`) present this
 # key to tag their accounts as synthetic. Empty turns the feature off; production
@@ -390,6 +396,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
     "gallery-snapshot": {"task": "identity.write_gallery_snapshot", "schedule": 600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
+    "prune-access-log": {"task": "audit.prune_access_log", "schedule": 24 * 3600.0},
+    "expire-subject-access-exports": {"task": "audit.expire_subject_access_exports", "schedule": 3600.0},
 }
 
 # /metrics (config/metrics.py): open while DEBUG is on; otherwise only to a

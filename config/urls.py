@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("applications/", include("casework.holder_urls")),
     path("casework/", include("casework.urls")),
+    path("records/", include("audit.urls")),
     path("check-status/", status_check, name="status-check"),
     path("synthetic/", include("synthetic.urls")),
     path("admin/", admin.site.urls),

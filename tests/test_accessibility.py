@@ -91,8 +91,13 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (None, reverse("privacy"), None),
         (team_leader, reverse("casework:team"), None),
         (auditor, reverse("casework:audit"), None),
-        (auditor, reverse("casework:audit") + "?reference=nonsense", None),
         (caseworker, reverse("holder:letter", args=[decided.id]), None),
+        (caseworker, reverse("casework:search"), None),
+        (caseworker, reverse("casework:search") + "?name=collins", None),
+        (auditor, reverse("casework:search") + "?name=collins&reason=quality_check", None),
+        (auditor, reverse("audit:access-report"), None),
+        (applicant, reverse("audit:your-data"), None),
+        (team_leader, reverse("audit:staff-exports"), None),
     ]
     return pages
 

@@ -141,12 +141,8 @@ def test_an_identity_review_is_due_two_working_days_after_the_referral_and_sorts
     assert f"{add_working_days(today, 2):%-d %b %Y}" in page.split('id="case-due"')[1].split("</dd>")[0]
 
 
-def test_the_auditor_finds_a_case_by_its_reference(applicant, auditor):
-    application = checked(applicant)
-    client = signed_in(auditor)
+def test_the_auditor_finds_cases_through_the_search_that_records_a_reason(applicant, auditor):
+    page = signed_in(auditor).get(reverse("casework:audit")).content.decode()
 
-    found = client.get(reverse("casework:audit"), {"reference": application.reference.lower().replace("-", " ")})
-    malformed = client.get(reverse("casework:audit"), {"reference": "nonsense"})
-
-    assert found.status_code == 302 and found["Location"] == reverse("casework:case", args=[application.id])
-    assert malformed.status_code == 400 and "Enter a reference like 7K3M-9QXD-T2B5" in malformed.content.decode()
+    assert reverse("casework:search") in page
+    assert signed_in(auditor).get(reverse("casework:audit"), {"reference": "anything"}).status_code == 200
