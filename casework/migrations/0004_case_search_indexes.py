@@ -42,6 +42,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0002_roles"), ("applications", "0002_application_synthetic_cohort")]
+    dependencies = [("casework", "0003_share_code_hash"), ("applications", "0002_application_synthetic_cohort")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
