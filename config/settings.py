@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "casework",
     "synthetic",
     "django_prometheus",
+    "management_information",
 ]
 
 MIDDLEWARE = [
@@ -386,10 +387,14 @@ SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "") or (
     install_secret(VAR_DIR / "synthetic-journeys-key") if DEBUG else ""
 )
 
+# Management information is rebuilt from the transition log this often (management_information/refresh.py).
+MI_REFRESH_MINUTES = env_int("MI_REFRESH_MINUTES", 15)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
     "gallery-snapshot": {"task": "identity.write_gallery_snapshot", "schedule": 600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
+    "refresh-management-information": {"task": "management_information.refresh_figures", "schedule": MI_REFRESH_MINUTES * 60.0},
 }
 
 # /metrics (config/metrics.py): open while DEBUG is on; otherwise only to a
