@@ -6,19 +6,19 @@ Every function runs a fixed number of queries, whatever the number of cases.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import Trunc, TruncMonth, TruncWeek
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Trunc, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from applications.models import ApplicationEvent, InformationRequest, State
 from applications.routes import ROUTES
 from casework.constants import RefusalReason
-from casework.service_standard import add_working_days
 from identity.models import DuplicateCandidate, IdentityCheck
+from management_information.clock import add_working_days
 from management_information.constants import AGE_BANDS, CLOCK_NOT_STARTED, PERCENTILES
 from management_information.models import CaseFigure, FiguresRefresh, StateSpell
 from management_information.percentiles import grouped_percentiles
@@ -347,16 +347,20 @@ def _reason_label(code: str) -> str:
 
 def quality_reasons(filters: Filters) -> Table:
     """How often each photo-quality problem was found; the rate is per check finished in that route and week."""
-    totals, found = Counter(), Counter()
-    for week, route, reasons in _checks(filters).annotate(week=TruncWeek("finished_at")).values_list("week", "application__route", "reasons"):
-        week = _week(week)
-        totals[week, route] += 1
+    checks = _checks(filters).annotate(week=TruncWeek("finished_at"))
+    totals = Counter()
+    for week, route, count in checks.values_list("week", "application__route").annotate(count=Count("pk")):
+        totals[_week(week), route] += count
+    found = Counter()
+    # Quality codes are "<image>.<problem>"; only the few checks with one are read row by row.
+    for week, route, reasons in checks.annotate(codes=Cast("reasons", TextField())).filter(codes__contains=".").values_list("week", "application__route", "reasons"):
         for code in set(reasons):
-            if "." in code:  # "<image>.<problem>"; the others are match outcomes, not quality
-                found[week, route, code] += 1
+            if "." in code:
+                found[_week(week), route, code] += 1
+    order = {route: index for index, route in enumerate(ROUTES)}
     rows = [
         [_period_label(week, "week"), route_name(route), _reason_label(code), count, percent(count, totals[week, route])]
-        for (week, route, code), count in sorted(found.items(), key=lambda item: (item[0][0], list(ROUTES).index(item[0][1]) if item[0][1] in ROUTES else 99, item[0][2]))
+        for (week, route, code), count in sorted(found.items(), key=lambda item: (item[0][0], order.get(item[0][1], 99), item[0][2]))
     ]
     return Table("quality-reasons", "Photo quality problems per route and week",
                  ["Week", "Route", "Problem", "Checks", "Share of the week's checks (%)"], rows)

@@ -51,3 +51,18 @@ def test_nearest_rank_percentiles(db, applicant):
         "a": {"count": 10, 50: 5.0, 80: 8.0, 95: 10.0},
         "b": {"count": 1, 50: 7.0, 80: 7.0, 95: 7.0},
     }
+
+
+def test_a_refresh_recomputes_cases_with_new_events_and_open_cases_and_a_full_one_all(history, applicant):
+    from tests.management_information.conftest import _made
+    from tests.management_information.history import case
+
+    figures_refresh()
+    CaseFigure.objects.filter(application__in=[history.a1, history.a7]).update(route="tampered")
+    new = case(applicant, "student", _made(timezone.localdate().isoformat(), passed="00:00:02"))
+    figures_refresh()
+    routes = dict(CaseFigure.objects.filter(application__in=[history.a1, history.a7, new]).values_list("application_id", "route"))
+    # A1 was decided in March with nothing since: left as it was. A7 is open, the new case has new events.
+    assert routes == {history.a1.id: "tampered", history.a7.id: "visitor", new.id: "student"}
+    figures_refresh(full=True)
+    assert CaseFigure.objects.get(application=history.a1).route == "visitor"
