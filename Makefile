@@ -29,6 +29,7 @@ bench: install-dev static
 	$(BIN)/python bench/identity_throughput.py 40
 	$(BIN)/python bench/gallery_search.py
 	$(BIN)/python bench/casework_pages.py
+	$(BIN)/python bench/management_information.py
 	$(BIN)/python bench/journeys.py
 
 # Synthetic journeys (README.md): against TARGET, e.g. `make journeys TARGET=http://127.0.0.1:8000 JOURNEYS=50`,
