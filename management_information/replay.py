@@ -7,7 +7,6 @@ what people later did with those applications; it changes nothing.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from identity.models import IdentityCheck

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Cell = int | float | str | None
 
@@ -28,7 +28,6 @@ class Table:
     chart: Chart | None = None
     # Figures worked out now rather than at the last refresh.
     live: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def csv_text(table: Table) -> str:

@@ -9,6 +9,8 @@ from management_information.percentiles import grouped_percentiles
 from management_information.refresh import figures_refresh
 from management_information.tasks import refresh_figures
 from tests.factories import draft_application, granted
+from tests.management_information.conftest import _made
+from tests.management_information.history import case
 
 
 def test_a_case_decided_through_the_services_is_counted(applicant, caseworker):
@@ -54,9 +56,6 @@ def test_nearest_rank_percentiles(db, applicant):
 
 
 def test_a_refresh_recomputes_cases_with_new_events_and_open_cases_and_a_full_one_all(history, applicant):
-    from tests.management_information.conftest import _made
-    from tests.management_information.history import case
-
     figures_refresh()
     CaseFigure.objects.filter(application__in=[history.a1, history.a7]).update(route="tampered")
     new = case(applicant, "student", _made(timezone.localdate().isoformat(), passed="00:00:02"))
