@@ -155,7 +155,13 @@ def fill() -> User:
         elif history.step("pass_identity", S.READY_FOR_CASEWORK, after_hours=(0.01, 0.1)):
             check("passed", rng.uniform(0.1, 0.5), [], attempt)
         history.step("start_review", S.IN_REVIEW, caseworker, after_hours=(2, 24 * 10))
-        history.step("reassign", S.IN_REVIEW, caseworker, after_hours=(0.1, 24))
+        if rng.random() < 0.6:
+            # Taken, released back to the queue, taken again.
+            history.step("release", S.READY_FOR_CASEWORK, caseworker, after_hours=(1, 48))
+            history.step("start_review", S.IN_REVIEW, caseworker, after_hours=(1, 24 * 3))
+        for _ in range(rng.randint(1, 3)):
+            # Events that change no state: a team leader reassigning the case, say.
+            history.step("reassign", S.IN_REVIEW, caseworker, after_hours=(0.1, 24))
         if rng.random() < 0.4 and history.step("request_information", S.AWAITING_INFORMATION, caseworker, after_hours=(1, 24 * 5)):
             sent = history.at
             answered = history.step("provide_information", S.IN_REVIEW, after_hours=(24, 24 * 20))

@@ -79,3 +79,63 @@ class FiguresRefresh(models.Model):
     @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class CheckFigure(models.Model):
+    """One finished identity check (one attempt) of a real application, and what people did with it after."""
+
+    identity_check = models.OneToOneField("identity.IdentityCheck", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(max_length=32)
+    status = models.CharField(max_length=16)
+    distance = models.FloatField(null=True)
+    finished_at = models.DateTimeField()
+    finished_on = models.DateField()
+    # The Monday of the week it finished.
+    week = models.DateField()
+    # Decided on photo quality ("<image>.<problem>" reasons) rather than on distance.
+    quality_problem = models.BooleanField()
+    # After it, a second caseworker confirmed the identity; or a person asked for new photos or proposed a refusal.
+    person_accepted = models.BooleanField()
+    person_refused = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_on", "route"]), models.Index(fields=["finished_at"])]
+
+    def __str__(self) -> str:
+        return f"Check {self.identity_check_id}: {self.status}"
+
+
+class CheckProblem(models.Model):
+    """One photo-quality problem a check found."""
+
+    identity_check = models.ForeignKey("identity.IdentityCheck", on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(max_length=32)
+    finished_on = models.DateField()
+    week = models.DateField()
+    code = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_on", "route"])]
+
+    def __str__(self) -> str:
+        return f"Check {self.identity_check_id}: {self.code}"
+
+
+class RequestFigure(models.Model):
+    """One request for information to a real applicant, and how long the answer took."""
+
+    request = models.OneToOneField("applications.InformationRequest", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(max_length=32)
+    sent_on = models.DateField()
+    answered = models.BooleanField()
+    # Hours from the request to the answer, when answered.
+    hours_to_answer = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_on", "route"])]
+
+    def __str__(self) -> str:
+        return f"Request {self.request_id}"

@@ -13,13 +13,14 @@ import json
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications.models import FINAL_STATES, Application, ApplicationEvent, State
+from applications.models import FINAL_STATES, Application, ApplicationEvent, InformationRequest, State
 from applications.routes import ROUTES
 from management_information.clock import case_clock, working_days_between
-from management_information.models import CaseFigure, FiguresRefresh, StateSpell
+from identity.models import IdentityCheck
+from management_information.models import CaseFigure, CheckFigure, CheckProblem, FiguresRefresh, RequestFigure, StateSpell
 
 _BATCH = 10_000
 # An event is stamped when its transaction starts and seen when it commits: reading
@@ -28,6 +29,11 @@ OVERLAP = datetime.timedelta(minutes=10)
 FIGURE_FIELDS = ["application_id", "route", "state", "submitted_on", "clock_started_on", "paused_working_days", "working_days",
                  "due_on", "outcome", "decided_on", "within_standard", "decided_by_id", "assigned_to_id", "refusal_reasons"]
 SPELL_FIELDS = ["application_id", "route", "state", "entered_at", "left_at", "left_on", "hours"]
+CHECK_FIELDS = ["identity_check_id", "application_id", "route", "status", "distance", "finished_at", "finished_on", "week",
+                "quality_problem", "person_accepted", "person_refused"]
+PROBLEM_FIELDS = ["identity_check_id", "application_id", "route", "finished_on", "week", "code"]
+REQUEST_FIELDS = ["request_id", "application_id", "route", "sent_on", "answered", "hours_to_answer"]
+FINISHED_CHECKS = [IdentityCheck.Status.PASSED, IdentityCheck.Status.REFERRED, IdentityCheck.Status.FAILED, IdentityCheck.Status.ERROR]
 
 
 class _Event(NamedTuple):
@@ -51,12 +57,8 @@ def figures_refresh(*, full: bool = False) -> FiguresRefresh:
     with transaction.atomic():
         cases = {row[0]: row for row in scope.values_list("id", "route", "state", "due_on", "assigned_to_id", "refusal_reasons")}
         ids = scope.values("id")
-        if full or last is None:
-            StateSpell.objects.all().delete()
-            CaseFigure.objects.all().delete()
-        else:
-            StateSpell.objects.filter(application_id__in=ids).delete()
-            CaseFigure.objects.filter(application_id__in=ids).delete()
+        for model in (StateSpell, CaseFigure, CheckProblem, CheckFigure, RequestFigure):
+            (model.objects.all() if full or last is None else model.objects.filter(application_id__in=ids)).delete()
         events = (
             ApplicationEvent.objects.filter(application_id__in=ids).order_by("application_id", "created_at", "id")
             .values_list("application_id", "transition", "from_state", "to_state", "actor_id", "created_at")
@@ -74,9 +76,63 @@ def figures_refresh(*, full: bool = False) -> FiguresRefresh:
                 _write(CaseFigure, FIGURE_FIELDS, figures)
         _write(CaseFigure, FIGURE_FIELDS, figures)
         counts["spells"] += _write(StateSpell, SPELL_FIELDS, spells)
+        _refresh_checks(ids)
+        _refresh_requests(ids)
+        if connection.vendor == "postgresql":
+            # The planner's row counts for these tables are otherwise stale until autovacuum comes round.
+            with connection.cursor() as cursor:
+                for model in (CaseFigure, StateSpell, CheckFigure, CheckProblem, RequestFigure):
+                    cursor.execute(f"ANALYZE {model._meta.db_table}")
         return FiguresRefresh.objects.create(
             started_at=started_at, finished_at=timezone.now(), applications=len(cases), events=counts["events"], spells=counts["spells"],
         )
+
+
+def person_accepted_identity() -> Exists:
+    """After the check, a second caseworker confirmed the identity."""
+    return Exists(ApplicationEvent.objects.filter(
+        application=OuterRef("application"), transition="confirm_identity_override", created_at__gte=OuterRef("finished_at")
+    ))
+
+
+def person_refused_identity() -> Exists:
+    """After the check, a person looked at the referred identity and did not accept it: asked for new photos, or proposed a refusal."""
+    return Exists(ApplicationEvent.objects.filter(
+        application=OuterRef("application"), from_state=State.IDENTITY_ADJUDICATION, actor__isnull=False,
+        transition__in=["ask_for_new_photos", "propose_refusal"], created_at__gte=OuterRef("finished_at"),
+    ))
+
+
+def _refresh_checks(ids) -> None:
+    """Every finished check of the cases in scope: a check finishes with a transition, so its case is in scope."""
+    checks = (
+        IdentityCheck.objects.filter(application_id__in=ids, status__in=FINISHED_CHECKS)
+        .annotate(accepted=person_accepted_identity(), refused=person_refused_identity())
+        .values_list("id", "application_id", "application__route", "status", "distance", "reasons", "finished_at", "accepted", "refused")
+    )
+    figures, problems = [], []
+    for check_id, application_id, route, status, distance, reasons, finished_at, accepted, refused in checks.iterator(chunk_size=_BATCH):
+        day = timezone.localdate(finished_at)
+        week = day - datetime.timedelta(days=day.weekday())
+        # Quality codes are "<image>.<problem>"; the others are match outcomes.
+        codes = sorted({code for code in reasons if "." in code})
+        figures.append((check_id, application_id, route, status, distance, finished_at, day, week, bool(codes), accepted, refused))
+        problems.extend((check_id, application_id, route, day, week, code) for code in codes)
+        if len(figures) >= _BATCH:
+            _write(CheckFigure, CHECK_FIELDS, figures)
+            _write(CheckProblem, PROBLEM_FIELDS, problems)
+    _write(CheckFigure, CHECK_FIELDS, figures)
+    _write(CheckProblem, PROBLEM_FIELDS, problems)
+
+
+def _refresh_requests(ids) -> None:
+    rows = [
+        (request_id, application_id, route, timezone.localdate(sent), answered is not None,
+         (answered - sent).total_seconds() / 3600 if answered else None)
+        for request_id, application_id, route, sent, answered in InformationRequest.objects.filter(application_id__in=ids)
+        .values_list("id", "application_id", "application__route", "created_at", "responded_at").iterator(chunk_size=_BATCH)
+    ]
+    _write(RequestFigure, REQUEST_FIELDS, rows)
 
 
 def _write(model, fields: list[str], rows: list[tuple]) -> int:

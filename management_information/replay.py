@@ -1,16 +1,19 @@
 """Threshold replay: what proposed pass and fail thresholds would have done to the checks already made.
 
-It reads the distances the checks stored (kept when the images are purged) and
-what people later did with those applications; it changes nothing.
+It reads the distances the checks stored (kept when the images are purged), as the
+last refresh copied them with what people later did, and applies the rule of
+identity.face_match: at most the pass threshold passes, above the fail threshold
+fails, a person decides in between. It changes nothing.
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
 
 from identity.models import IdentityCheck
-from management_information.selectors import person_accepted_identity, person_refused_identity
+from management_information.models import CheckFigure
 
 OUTCOMES = [IdentityCheck.Status.PASSED, IdentityCheck.Status.REFERRED, IdentityCheck.Status.FAILED]
 
@@ -46,28 +49,22 @@ class Replay:
         return sum(count for (was, would), count in self.matrix.items() if was != would)
 
 
-def replayed_outcome(distance: float, pass_threshold: float, fail_threshold: float) -> str:
-    """The same rule as identity.face_match: at most pass_threshold passes, above fail_threshold fails, a person decides between."""
-    if distance <= pass_threshold:
-        return IdentityCheck.Status.PASSED
-    if distance > fail_threshold:
-        return IdentityCheck.Status.FAILED
-    return IdentityCheck.Status.REFERRED
-
-
 def threshold_replay(*, pass_threshold: float, fail_threshold: float, weeks: int, now: datetime.datetime | None = None) -> Replay:
     since = (now or timezone.now()) - datetime.timedelta(weeks=weeks)
-    checks = IdentityCheck.objects.filter(application__synthetic_cohort="", finished_at__gte=since, status__in=OUTCOMES)
+    checks = CheckFigure.objects.filter(finished_at__gte=since, status__in=OUTCOMES)
+    # Photo-quality problems decide a check before any distance does: a threshold would not change those.
+    on_distance = Q(quality_problem=False, distance__isnull=False)
+    would = Case(
+        When(distance__lte=pass_threshold, then=Value(IdentityCheck.Status.PASSED)),
+        When(distance__gt=fail_threshold, then=Value(IdentityCheck.Status.FAILED)),
+        default=Value(IdentityCheck.Status.REFERRED), output_field=CharField(),
+    )
     matrix = {(was, would): 0 for was in OUTCOMES for would in OUTCOMES}
-    not_replayed = passes_refused = fails_accepted = 0
-    rows = checks.annotate(accepted=person_accepted_identity(), refused=person_refused_identity()).values_list("status", "distance", "reasons", "accepted", "refused")
-    for status, distance, reasons, accepted, refused in rows.iterator(chunk_size=5_000):
-        # Photo-quality problems ("<image>.<problem>") decide a check before any distance does.
-        if distance is None or any("." in code for code in reasons):
-            not_replayed += 1
-            continue
-        would = replayed_outcome(distance, pass_threshold, fail_threshold)
-        matrix[status, would] += 1
-        passes_refused += would == IdentityCheck.Status.PASSED and refused
-        fails_accepted += would == IdentityCheck.Status.FAILED and accepted
-    return Replay(pass_threshold, fail_threshold, weeks, since, matrix, not_replayed, passes_refused, fails_accepted)
+    passes_refused = fails_accepted = 0
+    for row in checks.filter(on_distance).annotate(would=would).values("status", "would").annotate(
+        count=Count("pk"), refused=Count("pk", filter=Q(person_refused=True)), accepted=Count("pk", filter=Q(person_accepted=True)),
+    ):
+        matrix[row["status"], row["would"]] = row["count"]
+        passes_refused += row["refused"] if row["would"] == IdentityCheck.Status.PASSED else 0
+        fails_accepted += row["accepted"] if row["would"] == IdentityCheck.Status.FAILED else 0
+    return Replay(pass_threshold, fail_threshold, weeks, since, matrix, checks.exclude(on_distance).count(), passes_refused, fails_accepted)

@@ -10,23 +10,23 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast, Trunc, TruncMonth, TruncWeek
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Trunc, TruncMonth
 from django.utils import timezone
 
-from applications.models import ApplicationEvent, InformationRequest, State
+from applications.models import State
 from applications.routes import ROUTES
 from casework.constants import RefusalReason
 from identity.models import DuplicateCandidate, IdentityCheck
 from management_information.clock import add_working_days
 from management_information.constants import AGE_BANDS, CLOCK_NOT_STARTED, PERCENTILES
-from management_information.models import CaseFigure, FiguresRefresh, StateSpell
+from management_information.models import CaseFigure, CheckFigure, CheckProblem, FiguresRefresh, RequestFigure, StateSpell
 from management_information.percentiles import grouped_percentiles
+from management_information.refresh import FINISHED_CHECKS
 from management_information.tables import Chart, Table, percent
 
 DECIDED = [State.GRANTED, State.REFUSED]
 STATE_LABELS = dict(State.choices)
-FINISHED_CHECKS = [IdentityCheck.Status.PASSED, IdentityCheck.Status.REFERRED, IdentityCheck.Status.FAILED, IdentityCheck.Status.ERROR]
 
 
 @dataclass(frozen=True)
@@ -272,25 +272,17 @@ def caseworkers(filters: Filters) -> Table:
 
 
 def information_requests(filters: Filters) -> Table:
-    requests = InformationRequest.objects.filter(
-        application__synthetic_cohort="", created_at__date__range=(filters.date_from, filters.date_to)
-    )
+    requests = RequestFigure.objects.filter(sent_on__range=(filters.date_from, filters.date_to))
     if filters.route:
-        requests = requests.filter(application__route=filters.route)
-    counts = {
-        row["application__route"]: row
-        for row in requests.values("application__route").annotate(sent=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
-    }
-    answered = requests.filter(responded_at__isnull=False).annotate(
-        route=F("application__route"), waited=ExpressionWrapper(F("responded_at") - F("created_at"), output_field=DurationField())
-    )
-    times = grouped_percentiles(answered, group="route", value="waited", percents=PERCENTILES)
+        requests = requests.filter(route=filters.route)
+    counts = {row["route"]: row for row in requests.values("route").annotate(sent=Count("pk"), answered_count=Count("pk", filter=Q(answered=True)))}
+    times = grouped_percentiles(requests.filter(answered=True), group="route", value="hours_to_answer", percents=PERCENTILES)
     rows = []
     for route in filters.routes:
         row, waited = counts.get(route, {}), times.get(route, {})
         rows.append([
-            route_name(route), row.get("sent", 0), row.get("answered", 0),
-            *(round(waited[p].total_seconds() / 86400, 1) if p in waited else None for p in PERCENTILES),
+            route_name(route), row.get("sent", 0), row.get("answered_count", 0),
+            *(round(waited[p] / 24, 1) if p in waited else None for p in PERCENTILES),
         ])
     return Table(
         "information-requests", "Requests for information and how long applicants took to answer",
@@ -300,24 +292,15 @@ def information_requests(filters: Filters) -> Table:
 
 # Identity.
 
-def _checks(filters: Filters) -> QuerySet[IdentityCheck]:
-    checks = IdentityCheck.objects.filter(
-        application__synthetic_cohort="", status__in=FINISHED_CHECKS, finished_at__date__range=(filters.date_from, filters.date_to)
-    )
-    return checks.filter(application__route=filters.route) if filters.route else checks
-
-
-def _week(value) -> datetime.date:
-    day = as_date(value)
-    return day - datetime.timedelta(days=day.weekday())
+def _checks(filters: Filters) -> QuerySet[CheckFigure]:
+    checks = CheckFigure.objects.filter(finished_on__range=(filters.date_from, filters.date_to))
+    return checks.filter(route=filters.route) if filters.route else checks
 
 
 def identity_outcomes(filters: Filters) -> Table:
     counts = Counter()
-    for week, route, status, count in (
-        _checks(filters).annotate(week=TruncWeek("finished_at")).values_list("week", "application__route", "status").annotate(count=Count("pk"))
-    ):
-        counts[_week(week), route, status] += count
+    for week, route, status, count in _checks(filters).values_list("week", "route", "status").annotate(count=Count("pk")):
+        counts[week, route, status] += count
     weeks = _periods(filters, "week")
     rows = []
     for week in weeks:
@@ -347,50 +330,31 @@ def _reason_label(code: str) -> str:
 
 def quality_reasons(filters: Filters) -> Table:
     """How often each photo-quality problem was found; the rate is per check finished in that route and week."""
-    checks = _checks(filters).annotate(week=TruncWeek("finished_at"))
-    totals = Counter()
-    for week, route, count in checks.values_list("week", "application__route").annotate(count=Count("pk")):
-        totals[_week(week), route] += count
-    found = Counter()
-    # Quality codes are "<image>.<problem>"; only the few checks with one are read row by row.
-    for week, route, reasons in checks.annotate(codes=Cast("reasons", TextField())).filter(codes__contains=".").values_list("week", "application__route", "reasons"):
-        for code in set(reasons):
-            if "." in code:
-                found[_week(week), route, code] += 1
+    totals = {(week, route): count for week, route, count in _checks(filters).values_list("week", "route").annotate(count=Count("pk"))}
+    problems = CheckProblem.objects.filter(finished_on__range=(filters.date_from, filters.date_to))
+    if filters.route:
+        problems = problems.filter(route=filters.route)
     order = {route: index for index, route in enumerate(ROUTES)}
+    found = sorted(problems.values_list("week", "route", "code").annotate(count=Count("pk")), key=lambda row: (row[0], order.get(row[1], 99), row[2]))
     rows = [
-        [_period_label(week, "week"), route_name(route), _reason_label(code), count, percent(count, totals[week, route])]
-        for (week, route, code), count in sorted(found.items(), key=lambda item: (item[0][0], order.get(item[0][1], 99), item[0][2]))
+        [_period_label(week, "week"), route_name(route), _reason_label(code), count, percent(count, totals.get((week, route), 0))]
+        for week, route, code, count in found
     ]
     return Table("quality-reasons", "Photo quality problems per route and week",
                  ["Week", "Route", "Problem", "Checks", "Share of the week's checks (%)"], rows)
 
 
-def person_accepted_identity() -> Exists:
-    return Exists(ApplicationEvent.objects.filter(
-        application=OuterRef("application"), transition="confirm_identity_override", created_at__gte=OuterRef("finished_at")
-    ))
-
-
-def person_refused_identity() -> Exists:
-    """A person looked at a referred identity and did not accept it: asked for new photos, or proposed a refusal."""
-    return Exists(ApplicationEvent.objects.filter(
-        application=OuterRef("application"), from_state=State.IDENTITY_ADJUDICATION, actor__isnull=False,
-        transition__in=["ask_for_new_photos", "propose_refusal"], created_at__gte=OuterRef("finished_at"),
-    ))
-
-
 def referrals_accepted(filters: Filters) -> Table:
     counts = {
-        row["application__route"]: row
-        for row in _checks(filters).filter(status=IdentityCheck.Status.REFERRED).annotate(accepted=person_accepted_identity(), refused=person_refused_identity())
-        .values("application__route").annotate(referred=Count("pk"), accepted_count=Count("pk", filter=Q(accepted=True)),
-                                               refused_count=Count("pk", filter=Q(refused=True)))
+        row["route"]: row
+        for row in _checks(filters).filter(status=IdentityCheck.Status.REFERRED).values("route").annotate(
+            referred=Count("pk"), accepted=Count("pk", filter=Q(person_accepted=True)), refused=Count("pk", filter=Q(person_refused=True)),
+        )
     }
     rows = []
     for route in filters.routes:
         row = counts.get(route, {})
-        referred, accepted, refused = row.get("referred", 0), row.get("accepted_count", 0), row.get("refused_count", 0)
+        referred, accepted, refused = row.get("referred", 0), row.get("accepted", 0), row.get("refused", 0)
         rows.append([route_name(route), referred, accepted, refused, referred - accepted - refused, percent(accepted, referred)])
     return Table(
         "referrals-accepted", "Referred checks: how many a person accepted",

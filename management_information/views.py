@@ -112,6 +112,7 @@ def replay_page(request: HttpRequest) -> HttpResponse:
     query.pop("download", None)
     return render(request, "management_information/replay.html", {
         "form": form, "replay": replay, "navigation": _navigation("threshold-replay"),
+        "refresh": selectors.latest_refresh(), "refresh_minutes": settings.MI_REFRESH_MINUTES,
         "tables": _shown([table], query.urlencode()) if table else [],
         "current": {"pass": settings.FACE_MATCH_PASS_THRESHOLD, "fail": settings.FACE_MATCH_FAIL_THRESHOLD},
     })
