@@ -45,17 +45,17 @@ class FiltersForm(forms.Form):
 
 class ReplayForm(forms.Form):
     pass_threshold = forms.FloatField(
-        label="Pass at this distance or less", min_value=0, max_value=2,
+        label="Pass at this distance or less", min_value=0, max_value=2, widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"required": "Enter a pass threshold", "invalid": "Enter the pass threshold as a number, like 0.45",
                         "min_value": "The pass threshold must be 0 or more", "max_value": "The pass threshold must be 2 or less"},
     )
     fail_threshold = forms.FloatField(
-        label="Fail above this distance", min_value=0, max_value=2,
+        label="Fail above this distance", min_value=0, max_value=2, widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"required": "Enter a fail threshold", "invalid": "Enter the fail threshold as a number, like 0.6",
                         "min_value": "The fail threshold must be 0 or more", "max_value": "The fail threshold must be 2 or less"},
     )
     weeks = forms.IntegerField(
-        label="Checks of the last how many weeks", min_value=1, max_value=104,
+        label="Checks of the last how many weeks", min_value=1, max_value=104, widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         error_messages={"required": "Enter a number of weeks", "invalid": "Enter the number of weeks as a whole number, like 12",
                         "min_value": "Enter at least 1 week", "max_value": "Enter at most 104 weeks"},
     )
