@@ -1,6 +1,6 @@
 """The one place this app reaches the service-standard clock, the same one the case page shows."""
 
-from casework.service_standard import Clock, add_working_days, service_standard_clock, working_days_between
+from applications.service_standard import Clock, add_working_days, service_standard_clock, working_days_between
 
 __all__ = ["Clock", "add_working_days", "case_clock", "working_days_between"]
 

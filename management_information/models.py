@@ -15,7 +15,7 @@ class CaseFigure(models.Model):
     route = models.CharField(max_length=32)
     state = models.CharField(max_length=32)
     submitted_on = models.DateField()
-    # The service-standard clock (casework.service_standard): started when identity was confirmed.
+    # The service-standard clock (applications.service_standard): started when identity was confirmed.
     clock_started_on = models.DateField(null=True)
     paused_working_days = models.PositiveIntegerField(default=0)
     # Working days on the clock with the applicant's pauses taken out: to the decision, or to the refresh if open.

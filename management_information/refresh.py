@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications.models import FINAL_STATES, Application, ApplicationEvent, InformationRequest, State
+from applications.models import Application, ApplicationEvent, InformationRequest
+from applications.states import FINAL_STATES, State
 from applications.routes import ROUTES
 from management_information.clock import case_clock, working_days_between
 from identity.models import IdentityCheck

@@ -21,7 +21,7 @@ import pytest
 from django.utils import timezone
 
 from applications.models import State
-from casework.service_standard import is_working_day
+from applications.service_standard import is_working_day
 from management_information.constants import PERFORMANCE_ANALYST
 from tests.conftest import _user
 from tests.management_information.history import at, case, check, duplicate, information_request

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from applications.models import FINAL_STATES, Application, ApplicationEvent, Document, InformationRequest
+from applications.models import Application, ApplicationEvent, Document, InformationRequest
 from applications.routes import ROUTES
-from casework.service_standard import service_standard_clock
+from applications.service_standard import service_standard_clock
+from applications.states import FINAL_STATES
 from identity.models import DuplicateCandidate, IdentityCheck
 
 LONDON = ZoneInfo("Europe/London")

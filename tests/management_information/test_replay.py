@@ -46,7 +46,7 @@ def test_only_the_chosen_weeks_are_replayed(checks):
 
 
 def test_distances_survive_the_biometric_purge(history):
-    from identity.retention import biometrics_purge
+    from applications.retention import biometrics_purge
 
     for application in (history.a1, history.a4, history.a5):
         biometrics_purge(application=application)
