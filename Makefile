@@ -29,6 +29,7 @@ bench: install-dev static
 	$(BIN)/python bench/identity_throughput.py 40
 	$(BIN)/python bench/gallery_search.py
 	$(BIN)/python bench/casework_pages.py
+	$(BIN)/python bench/management_information.py
 	$(BIN)/python bench/journeys.py
 	$(BIN)/python bench/case_search_and_audit.py
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "synthetic",
     "django_prometheus",
     "audit",
+    "management_information",
 ]
 
 MIDDLEWARE = [
@@ -223,7 +224,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "blob:"],
+        # data: for the management information charts, SVG drawn on the server and embedded as images
+        # (an SVG shown through <img> runs no script).
+        "img-src": [SELF, "blob:", "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],
@@ -392,12 +395,16 @@ SYNTHETIC_JOURNEYS_KEY = env_str("SYNTHETIC_JOURNEYS_KEY", "") or (
     install_secret(VAR_DIR / "synthetic-journeys-key") if DEBUG else ""
 )
 
+# Management information is rebuilt from the transition log this often (management_information/refresh.py).
+MI_REFRESH_MINUTES = env_int("MI_REFRESH_MINUTES", 15)
+
 CELERY_BEAT_SCHEDULE = {
     "purge-biometrics": {"task": "applications.purge_biometrics", "schedule": 3600.0},
     "gallery-snapshot": {"task": "identity.write_gallery_snapshot", "schedule": 600.0},
     "release-stale-cases": {"task": "casework.release_stale_cases", "schedule": 300.0},
     "prune-access-log": {"task": "audit.prune_access_log", "schedule": 24 * 3600.0},
     "expire-subject-access-exports": {"task": "audit.expire_subject_access_exports", "schedule": 3600.0},
+    "refresh-management-information": {"task": "management_information.refresh_figures", "schedule": MI_REFRESH_MINUTES * 60.0},
 }
 
 # /metrics (config/metrics.py): open while DEBUG is on; otherwise only to a

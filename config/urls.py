@@ -16,5 +16,7 @@ urlpatterns = [
     path("records/", include("audit.urls")),
     path("check-status/", status_check, name="status-check"),
     path("synthetic/", include("synthetic.urls")),
+    path("management-information/", include("management_information.urls")),
+    path("statistics/", include("management_information.public_urls")),
     path("admin/", admin.site.urls),
 ]

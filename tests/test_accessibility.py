@@ -20,6 +20,7 @@ from django.utils import timezone
 from applications.models import Application
 from casework.services import case_propose_refusal, case_request_information
 from casework.share_codes import share_code_create
+from management_information.refresh import figures_refresh
 from tests import images
 from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
 from tests.factories import draft_application, granted, in_review
@@ -98,7 +99,13 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (auditor, reverse("audit:access-report"), None),
         (applicant, reverse("audit:your-data"), None),
         (team_leader, reverse("audit:staff-exports"), None),
+        *((team_leader, reverse(f"management_information:{page}"), None) for page in ("overview", "service-standard", "decisions", "identity")),
+        (auditor, reverse("management_information:overview") + "?date_from=2026-05-01&date_to=2026-04-01", None),
+        (team_leader, reverse("management_information:threshold-replay") + "?pass_threshold=0.4&fail_threshold=0.6&weeks=4", None),
+        (team_leader, reverse("management_information:threshold-replay") + "?pass_threshold=0.7&fail_threshold=0.6&weeks=4", None),
+        (None, reverse("statistics:page"), None),
     ]
+    figures_refresh()
     return pages
 
 

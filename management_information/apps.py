@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ManagementInformationConfig(AppConfig):
+    name = "management_information"
+    verbose_name = "Management information"
