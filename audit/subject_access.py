@@ -203,7 +203,7 @@ def _write_archive(zipped: zipfile.ZipFile, subject: User) -> None:
             section["files"].insert(2, f"{folder}/decision-letter.txt")
         if status:
             codes = [
-                {"code": code.code, "created": _when(code.created_at), "expires": _when(code.expires_at), "stopped": _when(code.revoked_at),
+                {"code_ending": code.ending, "created": _when(code.created_at), "expires": _when(code.expires_at), "stopped": _when(code.revoked_at),
                  "checks": [{"when": _when(check.checked_at), "organisation": check.organisation, "outcome": check.get_outcome_display()}
                             for check in ShareCodeCheck.objects.filter(share_code=code)]}
                 for code in status.share_codes.all()

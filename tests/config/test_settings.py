@@ -88,7 +88,10 @@ def test_production_settings_refuse_to_start_without_a_database_or_a_broker(miss
     assert f"Set the {missing} environment variable" in result.stderr
 
 
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "p" * 60, "ALLOWED_HOSTS": "visas.example", "SERVICE_URL": "https://visas.example"}
+PRODUCTION = {
+    "DEBUG": "false", "SECRET_KEY": "p" * 60, "ALLOWED_HOSTS": "visas.example", "SERVICE_URL": "https://visas.example",
+    "DATABASE_URL": "sqlite:////tmp/unused.sqlite3", "CELERY_BROKER_URL": "redis://broker.invalid:6379/0",
+}
 _HSTS = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)"
 
 
