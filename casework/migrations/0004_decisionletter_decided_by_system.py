@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0002_roles'),
+        ('casework', '0003_case_search_indexes'),
+        ('casework', '0003_share_code_hash'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
