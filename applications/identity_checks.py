@@ -91,7 +91,9 @@ def _next_transition(application: Application, check: IdentityCheck, result: fac
     if result is None:
         return "refer_identity", "The identity check could not be completed; a caseworker needs to review the photos."
     if result.outcome == IdentityCheck.Status.PASSED:
-        return "pass_identity", f"Faces match: distance {result.distance:.3f}, pass at {check.pass_threshold:.2f} or less."
+        # A route decided automatically where safe goes to its automated checks before any caseworker.
+        transition = "pass_identity_for_automated_decision" if application.route_details.automatic_grant else "pass_identity"
+        return transition, f"Faces match: distance {result.distance:.3f}, pass at {check.pass_threshold:.2f} or less."
     described = " ".join(face_match.reason_text(code) for code in result.reasons)
     if result.quality_failed and identity_attempts_left(application) > 0:
         return "ask_for_new_photos", described

@@ -29,6 +29,21 @@ def _second_caseworker(permission: str, proposer_field: str):
     return check
 
 
+def _system_only(application: "Application", user) -> bool:
+    """A decision by the rules, never by a person: a person decides through the usual transitions."""
+    return False
+
+
+def _decided_automatically(application: "Application") -> bool:
+    """Only a route decided automatically where safe goes to automated checks."""
+    return application.route_details.automatic_grant is not None
+
+
+def _decided_by_people(application: "Application") -> bool:
+    """A route decided automatically where safe goes to its automated checks before any caseworker."""
+    return application.route_details.automatic_grant is None
+
+
 def _no_duplicate_identities(application: "Application") -> bool:
     """Potential duplicate identities must be looked into and dismissed first: a confirmed duplicate cannot be granted."""
     return not application.duplicate_candidates.exclude(resolution="dismissed").exists()
@@ -117,8 +132,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def start_identity_check(self) -> None:
         pass
 
-    @transition(field=state, source=State.IDENTITY_CHECKING, target=State.READY_FOR_CASEWORK)
+    @transition(field=state, source=State.IDENTITY_CHECKING, target=State.READY_FOR_CASEWORK, conditions=[_decided_by_people])
     def pass_identity(self) -> None:
+        pass
+
+    @transition(field=state, source=State.IDENTITY_CHECKING, target=State.AUTOMATED_CHECKS, conditions=[_decided_automatically])
+    def pass_identity_for_automated_decision(self) -> None:
         pass
 
     @transition(field=state, source=State.IDENTITY_CHECKING, target=State.IDENTITY_ADJUDICATION)
@@ -173,6 +192,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def reject_identity_override(self) -> None:
         self.identity_override_proposed_by = None
+
+    # An automated decision (automation/): the rules grant, or refer to a caseworker; they never refuse.
+
+    @transition(
+        field=state, source=State.AUTOMATED_CHECKS, target=State.GRANTED, permission=_system_only,
+        conditions=[_no_duplicate_identities],
+    )
+    def grant_automatically(self) -> None:
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=State.AUTOMATED_CHECKS, target=State.READY_FOR_CASEWORK, permission=_system_only)
+    def refer_to_caseworker(self) -> None:
+        pass
 
     # Casework.
 

@@ -70,6 +70,21 @@ class EvidenceKind:
 
 
 @dataclass(frozen=True)
+class AutomaticGrant:
+    """A route decided by rules where it is safe (automation/rules.py): what a grant by the system gives."""
+
+    # The permission lasts this long, or until the passport expires if that is sooner.
+    validity_months: int
+    work_condition: str
+    study_condition: str
+
+    def valid_until(self, answers: Answers, granted_on: datetime.date) -> datetime.date:
+        ends = _add_months(granted_on, self.validity_months)
+        expiry = _date(answers, "passport_expiry_date")
+        return min(ends, expiry) if expiry else ends
+
+
+@dataclass(frozen=True)
 class Route:
     code: str
     name: str
@@ -84,6 +99,10 @@ class Route:
     # the usual one first. A caseworker chooses among them only where there is a choice.
     work_conditions: tuple[str, ...] = ("unrestricted",)
     study_conditions: tuple[str, ...] = ("permitted",)
+    # The fee, in pence, paid before the application is submitted (payments/); 0 for none.
+    fee_pence: int = 0
+    # Decided by the system's rules where they find nothing adverse, by a caseworker otherwise.
+    automatic_grant: AutomaticGrant | None = None
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -123,19 +142,23 @@ def _add_months(date: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+def stay_ends(answers: Answers) -> datetime.date | None:
+    """The last day of the stay the applicant plans, from their arrival date and length of stay."""
+    arrival, months = _date(answers, "arrival_date"), answers.get("stay_months")
+    return _add_months(arrival, months) if arrival and isinstance(months, int) else None
+
+
 def _passport_expiry(value: object, answers: Answers) -> str | None:
     expiry = datetime.date.fromisoformat(str(value))
     issued = _date(answers, "passport_issue_date")
     if issued and expiry <= issued:
         return "The expiry date must be after the date your passport was issued"
-    arrival, months = _date(answers, "arrival_date"), answers.get("stay_months")
-    if arrival and isinstance(months, int):
-        stay_ends = _add_months(arrival, months)
-        if expiry < stay_ends:
-            return (
-                f"Your passport must be valid for your whole stay: it expires on {expiry:%-d %B %Y} "
-                f"but your stay ends on {stay_ends:%-d %B %Y}"
-            )
+    ends = stay_ends(answers)
+    if ends and expiry < ends:
+        return (
+            f"Your passport must be valid for your whole stay: it expires on {expiry:%-d %B %Y} "
+            f"but your stay ends on {ends:%-d %B %Y}"
+        )
     return None
 
 
@@ -321,6 +344,36 @@ RESIDENCE = Section(
     ),
 )
 
+TRIP = Section(
+    "trip",
+    "Your trip",
+    (
+        Question("arrival_date", "When do you plan to travel to the UK?", "Travel date", "date",
+                 "Enter the date you plan to travel", hint="For example, 27 3 2027", date_rule="future"),
+        Question("stay_months", "How many months do you plan to stay in the UK?", "Length of stay", "number",
+                 "Enter how many months you plan to stay", hint="At most 6 months on each visit.",
+                 min_value=1, max_value=6, unit="months"),
+    ),
+)
+
+_YES_NO = (("no", "No"), ("yes", "Yes"))
+
+SUITABILITY = Section(
+    "suitability",
+    "About you",
+    (
+        Question("criminal_convictions", "Have you ever been convicted of a criminal offence in any country?",
+                 "Criminal convictions", "choice", "Select yes if you have ever been convicted of a criminal offence",
+                 hint="Include driving offences that led to a prison sentence or a driving ban.", choices=_YES_NO),
+        Question("previous_refusals", "Have you ever been refused permission to enter or stay in the UK, or removed or deported from any country?",
+                 "Previous refusals or removals", "choice",
+                 "Select yes if you have ever been refused permission, removed or deported", choices=_YES_NO),
+    ),
+)
+
+# Questions answered "yes" on these mean a person decides (automation/rules.py).
+SUITABILITY_QUESTIONS = tuple(question.key for question in SUITABILITY.questions)
+
 ROUTES: dict[str, Route] = {
     route.code: route
     for route in [
@@ -345,6 +398,12 @@ ROUTES: dict[str, Route] = {
               (EvidenceKind("residence_evidence", "Evidence of your time in the UK", "Letters, payslips or tax records covering the qualifying period."),
                EvidenceKind("life_in_the_uk", "Life in the UK test pass letter", "The letter or email confirming you passed.")),
               indefinite=True),
+        # Fee and validity as the UK's ETA: £16, 2 years or until the passport expires.
+        Route("electronic-travel-authorisation", "Electronic travel authorisation",
+              "Permission to travel to the UK for visits of up to 6 months. Most applications are decided within minutes.", 3,
+              (PERSONAL, CONTACT, PASSPORT, TRIP, SUITABILITY),
+              fee_pence=1600, work_conditions=("none",), study_conditions=("permitted",),
+              automatic_grant=AutomaticGrant(validity_months=24, work_condition="none", study_condition="permitted")),
     ]
 }
 ROUTE_CHOICES = [(route.code, route.name) for route in ROUTES.values()]

@@ -164,8 +164,8 @@ def application_clock(application: Application) -> Clock | None:
 
 def application_decision_reason(application: Application) -> str:
     """The reasons the applicant is given: the deciding caseworker's, not a reviewer's comments."""
-    transition = {State.GRANTED: "grant", State.REFUSED: "propose_refusal"}.get(application.state)
-    event = application.events.filter(transition=transition).last() if transition else None
+    transitions = {State.GRANTED: ["grant", "grant_automatically"], State.REFUSED: ["propose_refusal"]}.get(application.state)
+    event = application.events.filter(transition__in=transitions).last() if transitions else None
     return event.reason if event else ""
 
 

@@ -13,6 +13,7 @@ from applications.routes import DocumentKind, EvidenceKind, Question
 from applications.selectors import application_problems
 from applications.uploads import CleanFile
 from applications.workflow import WorkflowError, application_transition
+from payments.models import PaymentState
 
 NOT_A_DRAFT = "This application has been submitted and can no longer be changed."
 
@@ -137,6 +138,8 @@ def application_submit(*, application: Application, actor: User) -> Application:
             if problems := application_problems(locked):
                 count = "is a problem" if len(problems) == 1 else f"are {len(problems)} problems"
                 raise WorkflowError(f"There {count} to fix before you submit.")
+            if locked.route_details.fee_pence and not locked.payments.filter(state=PaymentState.SUCCESS).exists():
+                raise WorkflowError("Pay the fee before you submit.")
             application_transition(locked, "submit", actor=actor, reference=reference.generate())
             application_identity_check_start(application=locked, actor=actor, transition="start_identity_check")
     except WorkflowError:

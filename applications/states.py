@@ -8,6 +8,7 @@ class State(models.TextChoices):
     IDENTITY_RETRY = "identity_retry", "New photos needed"
     IDENTITY_ADJUDICATION = "identity_adjudication", "Identity needs review"
     IDENTITY_OVERRIDE_PROPOSED = "identity_override_proposed", "Identity accepted, awaiting a second caseworker"
+    AUTOMATED_CHECKS = "automated_checks", "Automated checks"
     READY_FOR_CASEWORK = "ready_for_casework", "Waiting for a caseworker"
     IN_REVIEW = "in_review", "With a caseworker"
     AWAITING_INFORMATION = "awaiting_information", "Waiting for information from the applicant"

@@ -26,6 +26,7 @@ class Job(StrEnum):
     """Celery tasks a transition starts (through the outbox); each takes the application's id."""
 
     IDENTITY_CHECK = "identity.run_identity_check"
+    AUTOMATED_DECISION = "automation.make_automated_decision"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,15 @@ TRANSITIONS: dict[str, Effects] = {
     "submit": Effects("Application submitted by the applicant", "Application submitted", email="submitted"),
     "start_identity_check": Effects("Identity check started", "Identity check started", jobs=(Job.IDENTITY_CHECK,)),
     "pass_identity": Effects("Identity confirmed by the system: faces match", "Identity confirmed", clock=ClockEffect.START),
+    "pass_identity_for_automated_decision": Effects(
+        "Identity confirmed by the system: faces match; automated checks started", "Identity confirmed",
+        clock=ClockEffect.START, jobs=(Job.AUTOMATED_DECISION,),
+    ),
+    "grant_automatically": Effects(
+        "Granted by the automated checks: every rule passed", "Decision made automatically: application granted",
+        clock=ClockEffect.STOP, email="decided",
+    ),
+    "refer_to_caseworker": Effects("Referred to a caseworker by the automated checks", "Passed to a caseworker to decide"),
     "refer_identity": Effects("Identity check referred to a caseworker", "Identity check passed to a caseworker to review"),
     "ask_for_new_photos": Effects(
         "New photos asked for from the applicant", "We asked you for new photos to confirm your identity", email="new_photos"
@@ -96,6 +106,7 @@ RECORDS: dict[str, str] = {
 PUBLIC_STATUS: dict[str, str] = {
     State.IDENTITY_ADJUDICATION: "Checking identity",
     State.IDENTITY_OVERRIDE_PROPOSED: "Checking identity",
+    State.AUTOMATED_CHECKS: "Checking your application",
     State.READY_FOR_CASEWORK: "With a caseworker",
     State.AWAITING_INFORMATION: "Waiting for information from you",
     State.REFUSAL_PROPOSED: "With a caseworker",

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import selectors
 from applications.forms import (
@@ -20,6 +20,7 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.models import WITHDRAWABLE_STATES, Application, Document, State
+from applications.payments import payment_complete, payment_start
 from applications.routes import ROUTES, DocumentKind
 from applications.services import (
     application_add_evidence,
@@ -38,6 +39,7 @@ from config.headers import allow_features
 from audit.access_log import access_record
 from audit.models import AccessAction
 from identity.services import identity_attempts_left
+from payments.models import Payment, PaymentState
 
 
 def _get_application_for_applicant(request: HttpRequest, application_id: UUID) -> Application:
@@ -249,14 +251,17 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
     if response := _draft_only(request, application):
         return response
     form = SubmitForm(request.POST if request.method == "POST" else None)
+    route = application.route_details
     if request.method == "POST" and form.is_valid():
         try:
+            if route.fee_pence:
+                # Submitted once the payment succeeds, when the applicant is back from the provider.
+                return _to_payment(payment_start(application=application, actor=request.user))
             application = application_submit(application=application, actor=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect("applications:check-answers", application.id)
         return redirect("applications:confirmation", application.id)
-    route = application.route_details
     context = {
         "application": application,
         "form": form,
@@ -264,8 +269,45 @@ def application_check_and_submit(request: HttpRequest, application_id: UUID) -> 
         "evidence": [(kind, application.documents.filter(kind=kind.key)) for kind in route.evidence],
         "photos": application.documents.filter(kind__in=DocumentKind.PHOTOS),
         "problems": selectors.application_problems(application),
+        "fee": f"£{route.fee_pence / 100:.2f}",
     }
     return render(request, "applications/check_answers.html", context)
+
+
+@login_required
+@require_POST
+def application_pay(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    """Pay the fee again after a failed or cancelled payment."""
+    application = _get_application_for_applicant(request, application_id)
+    try:
+        return _to_payment(payment_start(application=application, actor=request.user))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("applications:overview", application.id)
+
+
+def _to_payment(payment: Payment) -> HttpResponse:
+    """On to the provider's page, or straight back if the fee has been paid already."""
+    if payment.state == PaymentState.SUCCESS:
+        return redirect("applications:payment-return", payment.id)
+    return redirect(payment.next_url)
+
+
+@login_required
+def application_payment_return(request: HttpRequest, payment_id: UUID) -> HttpResponse:
+    """Where the provider sends the applicant back: submitted if the payment succeeded, a way to try again if not."""
+    payment = get_object_or_404(Payment.objects.select_related("application"), id=payment_id, application__applicant=request.user)
+    try:
+        payment = payment_complete(payment=payment, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("applications:check-answers", payment.application_id)
+    if payment.state == PaymentState.SUCCESS:
+        return redirect("applications:confirmation", payment.application_id)
+    if payment.state == PaymentState.STARTED:
+        # Back before finishing at the provider: carry on paying there.
+        return redirect(payment.next_url)
+    return render(request, "applications/payment_not_paid.html", {"payment": payment, "application": payment.application})
 
 
 @login_required

@@ -28,6 +28,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 CURRENT_TEMPLATES = {
     "grant": "grant_v3",
     "refuse": "refuse_v3",
+    "grant_automatically": "grant_automatic_v1",
 }
 
 

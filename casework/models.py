@@ -14,7 +14,8 @@ class DecisionLetter(models.Model):
     outcome = models.CharField(max_length=16)
     template = models.CharField(max_length=64)
     body = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the system decided (an automated decision).
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -232,12 +232,16 @@ def case_add_note(*, application: Application, user: User, text: str) -> CaseNot
 
 
 def case_grant(
-    *, application: Application, actor: User, reason: str, valid_until: datetime.date | None, work_condition: str, study_condition: str
+    *, application: Application, actor: User | None, reason: str, valid_until: datetime.date | None, work_condition: str,
+    study_condition: str, transition: str = "grant",
 ) -> ImmigrationStatus:
-    """Grant the application: its letter, and the immigration status the holder can prove, in one transaction."""
+    """Grant the application: its letter, and the immigration status the holder can prove, in one transaction.
+
+    The system (actor None) grants through "grant_automatically", when an automated decision's rules all passed.
+    """
     route = application.route_details
     with transaction.atomic():
-        application_transition(application, "grant", actor=actor, reason=reason)
+        application_transition(application, transition, actor=actor, reason=reason)
         if work_condition not in route.work_conditions or study_condition not in route.study_conditions:
             # Raised inside the transaction, like the end date's check below: the grant rolls back.
             work = " or ".join(dict(Condition.WORK)[code] for code in route.work_conditions)
@@ -255,7 +259,7 @@ def case_grant(
             work_condition=work_condition,
             study_condition=study_condition,
         )
-        _letter(application, "grant", actor, reason, status=status)
+        _letter(application, "grant", actor, reason, status=status, template=transition)
     return status
 
 
@@ -278,8 +282,8 @@ def case_return_refusal(*, application: Application, actor: User, reason: str) -
     application_transition(application, "return_refusal", actor=actor, reason=reason)
 
 
-def _letter(application: Application, outcome: str, decided_by: User, reason: str, **context) -> None:
-    template, body = letter_render(application=application, outcome=outcome, reason=reason, **context)
+def _letter(application: Application, outcome: str, decided_by: User | None, reason: str, template: str = "", **context) -> None:
+    template, body = letter_render(application=application, outcome=template or outcome, reason=reason, **context)
     DecisionLetter.objects.create(application=application, outcome=outcome, template=template, body=body, decided_by=decided_by)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list, env_str, install_secret
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "applications",
     "identity",
     "casework",
+    "payments",
+    "automation",
     "synthetic",
     "django_prometheus",
     "audit",
@@ -385,6 +388,17 @@ BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730)
 # A subject access archive can be downloaded for this long after it is ready, then it is deleted.
 SUBJECT_ACCESS_EXPORT_HOURS = env_int("SUBJECT_ACCESS_EXPORT_HOURS", 72)
+
+# Fees (payments/providers.py): only the fake provider exists, which takes no money.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fake")
+if PAYMENT_PROVIDER not in {"fake"}:
+    raise ImproperlyConfigured(f"PAYMENT_PROVIDER={PAYMENT_PROVIDER!r}: the only provider is 'fake'")
+# Automated decisions (automation/): the share of automatic grants a person checks
+# afterwards, and how close a name must be to a watch-list name (0 to 1) to count as a match.
+AUTOMATED_GRANT_SAMPLE_RATE = env_float("AUTOMATED_GRANT_SAMPLE_RATE", 0.02)
+if not 0 <= AUTOMATED_GRANT_SAMPLE_RATE <= 1:
+    raise ImproperlyConfigured(f"AUTOMATED_GRANT_SAMPLE_RATE must be from 0 to 1, not {AUTOMATED_GRANT_SAMPLE_RATE}.")
+WATCH_LIST_MATCH_THRESHOLD = env_float("WATCH_LIST_MATCH_THRESHOLD", 0.88)
 
 # Synthetic journeys (synthetic/access.py, `manage.py run_journeys`) present this
 # key to tag their accounts as synthetic. Empty turns the feature off; production

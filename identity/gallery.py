@@ -282,3 +282,8 @@ def snapshot_write(directory: Path | None = None) -> Path:
 
 
 enrolled_gallery = EnrolledGallery()
+
+
+def gallery_for(cohort: str) -> Gallery:
+    """The faces an application's face is searched against: real ones, or its own synthetic cohort's."""
+    return cohort_gallery(cohort) if cohort else enrolled_gallery.refreshed()

@@ -7,6 +7,7 @@ from applications.models import Application, Document
 from casework.models import ImmigrationStatus
 from identity.models import IdentityCheck
 from outbox.models import Email
+from payments.models import FakeProviderPayment, Payment
 from synthetic.models import SyntheticEmail
 
 
@@ -21,6 +22,10 @@ def synthetic_records_delete() -> dict[str, int]:
         files = [name for name in Document.objects.filter(application__in=applications).values_list("file", flat=True) if name]
         counts = {
             "statuses": _delete(ImmigrationStatus.objects.filter(application__in=applications)),
+            # Payments are kept with their applications (PROTECT); the fake provider's side goes with them.
+            "fake_payments": _delete(FakeProviderPayment.objects.filter(
+                id__in=Payment.objects.filter(application__in=applications).values("provider_id"))),
+            "payments": _delete(Payment.objects.filter(application__in=applications)),
             # Checks hold their photos (PROTECT), so they go before the applications' documents.
             "identity_checks": _delete(IdentityCheck.objects.filter(application__in=applications)),
             "applications": _delete(applications),

@@ -61,6 +61,8 @@ def valid_answers() -> dict[str, object]:
         "uk_arrival_date": "2019-09-01",
         "current_permission": "skilled-worker",
         "absence_days": 20,
+        "criminal_convictions": "no",
+        "previous_refusals": "no",
     }
 
 
@@ -111,8 +113,27 @@ def answer_every_question(client: Client, application_id, route: Route) -> None:
         assert response.status_code == 302, f"{question.key}: {response.content.decode()[:2000]}"
 
 
+ETA = "electronic-travel-authorisation"
+
+
+def pay(application: Application, outcome: str = "pay"):
+    """Pay the fee through the fake provider as the applicant would: start, choose an outcome, come back."""
+    from applications.payments import payment_complete, payment_start
+    from payments.providers import fake_payment_finish
+
+    payment = payment_start(application=application, actor=application.applicant)
+    fake_payment_finish(payment_id=payment.provider_id, outcome=outcome)
+    payment = payment_complete(payment=payment, actor=application.applicant)
+    application.refresh_from_db()
+    return payment
+
+
 def submitted(applicant: User, **kwargs) -> Application:
-    return services.application_submit(application=draft_application(applicant, **kwargs), actor=applicant)
+    application = draft_application(applicant, **kwargs)
+    if application.route_details.fee_pence:
+        pay(application)
+        return application
+    return services.application_submit(application=application, actor=applicant)
 
 
 def checked(applicant: User, **kwargs) -> Application:

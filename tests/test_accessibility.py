@@ -14,16 +14,23 @@ from uuid import UUID
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from applications.models import Application
+from applications.payments import payment_start
+from automation.models import QualityCheck, WatchListEntry
+from automation.services import automated_decision_make
 from casework.services import case_propose_refusal, case_request_information
 from casework.share_codes import share_code_create
 from management_information.refresh import figures_refresh
+from identity.models import DuplicateCandidate
+from payments.providers import fake_payment_finish
 from tests import images
+from tests.automation.conftest import awaiting_decision
 from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
-from tests.factories import draft_application, granted, in_review
+from tests.factories import ETA, draft_application, granted, in_review
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +51,17 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
     proposed = in_review(second_applicant, caseworker, route="settlement", passport=images.hopper_passport(), selfie=images.hopper_selfie())
     case_propose_refusal(application=proposed, actor=caseworker, reasons=["eligibility"], reason="Not long enough in the UK.")
     share_code_create(status=decided.immigration_status, holder=applicant)
+    # Its face is the other applications' too: dismissed as a duplicate, so that the rules grant it (and sample it).
+    eta = awaiting_decision(applicant)
+    DuplicateCandidate.objects.filter(application=eta).update(resolution=DuplicateCandidate.Resolution.DISMISSED)
+    with override_settings(AUTOMATED_GRANT_SAMPLE_RATE=1.0):
+        automated_decision_make(application_id=str(eta.id))
+    quality_check = QualityCheck.objects.get(decision__application=eta)
+    eta_draft = draft_application(applicant, route=ETA)
+    declined = payment_start(application=eta_draft, actor=applicant)
+    fake_payment_finish(payment_id=declined.provider_id, outcome="decline")
+    open_payment = payment_start(application=eta_draft, actor=applicant)
+    WatchListEntry.objects.create(full_name="Александр Иванов", date_of_birth="1970-04-03", reason="Deported in 2019.", added_by=team_leader)
 
     def question(application, key):
         return reverse("applications:question", args=[application.id, key])
@@ -104,6 +122,14 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (team_leader, reverse("management_information:threshold-replay") + "?pass_threshold=0.4&fail_threshold=0.6&weeks=4", None),
         (team_leader, reverse("management_information:threshold-replay") + "?pass_threshold=0.7&fail_threshold=0.6&weeks=4", None),
         (None, reverse("statistics:page"), None),
+        (applicant, reverse("applications:check-answers", args=[eta_draft.id]), "form"),
+        (applicant, reverse("payments:fake-provider", args=[open_payment.provider_id]), None),
+        (applicant, reverse("applications:payment-return", args=[declined.id]), None),
+        (applicant, reverse("applications:overview", args=[eta.id]), None),
+        (caseworker, reverse("casework:case", args=[eta.id]), None),
+        (senior_caseworker, reverse("automation:quality"), None),
+        (senior_caseworker, reverse("automation:quality-check", args=[quality_check.id]), "form"),
+        (team_leader, reverse("automation:watch-list"), "form"),
     ]
     figures_refresh()
     return pages

@@ -20,8 +20,8 @@ from applications.routes import ROUTES
 from synthetic.journeys.client import Actor, StepFailed, describe, element_text, page_text, problems
 from synthetic.journeys.personas import Persona, persona
 
-# What the case page says (State labels) while the identity check is still to come.
-CHECKING = {"Submitted", "Checking identity"}
+# What the case page says (State labels) while the identity check, or an automated decision after it, is still to come.
+CHECKING = {"Submitted", "Checking identity", "Automated checks"}
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,44 @@ class Applicant:
         with journey.step("submission email"):
             self.email(f"We have received your application {case.reference}")
 
+    def pay_and_submit(self, case: Case, *, outcome: str = "pay") -> None:
+        """Accept the declaration and pay the fee on the provider's page; submitted only once the payment succeeds."""
+        journey, actor = self.journey, self.actor
+        with journey.step("pay" if outcome == "pay" else f"payment: {outcome}"):
+            path = f"{case.path}check-answers/"
+            actor.get(path)
+            response = actor.post(path, {"declaration": "on"})
+            back = self._pay(response, outcome)
+            if outcome != "pay":
+                if "Your payment was not taken" not in page_text(back.text):
+                    raise StepFailed("the page after a failed payment does not say it was not taken", back)
+                return
+        self._submitted(case, back)
+
+    def retry_payment(self, case: Case) -> None:
+        with self.journey.step("pay again"):
+            self.actor.get(case.path)
+            back = self._pay(self.actor.post(f"{case.path}pay/"), "pay")
+        self._submitted(case, back)
+
+    def _pay(self, to_provider: requests.Response, outcome: str) -> requests.Response:
+        """On the provider's page choose `outcome`; the page the service shows once back."""
+        provider_page = urlsplit(to_provider.headers.get("Location", "")).path
+        if not provider_page.startswith("/payments/fake-provider/"):
+            raise StepFailed(f"expected the payment provider's page, was sent to {provider_page}", to_provider)
+        self.actor.get(provider_page)
+        back = self.actor.get(urlsplit(self.actor.post(provider_page, {"outcome": outcome}).headers["Location"]).path, expect=302 if outcome == "pay" else 200)
+        return back
+
+    def _submitted(self, case: Case, back: requests.Response) -> None:
+        with self.journey.step("submit"):
+            confirmation = self.actor.follow(back, to=f"{case.path}confirmation/")
+            case.reference = element_text(confirmation.text, "reference") or ""
+            if not case.reference:
+                raise StepFailed("the confirmation page shows no reference", confirmation)
+        with self.journey.step("submission email"):
+            self.email(f"We have received your application {case.reference}")
+
     def sees(self, case: Case, text: str) -> None:
         page = self.actor.get(case.path)
         if text not in page_text(page.text):
@@ -325,6 +363,16 @@ class Caseworker:
                 "message": "Send bank statements for the last six months.",
                 "respond_by_day": by.day, "respond_by_month": by.month, "respond_by_year": by.year,
             }, "Waiting for information from the applicant")
+
+    def sees_automated_decision(self, case: Case, outcome: str, failed_rule: str = "") -> None:
+        """The case page shows the automated decision and, for a referral, the rule that failed."""
+        with self.journey.step("caseworker sees automated decision"):
+            page = self.actor.get(case.case_path)
+            text = page_text(page.text)
+            if f"Automated decision: {outcome}" not in text:
+                raise StepFailed(f"the case does not show the automated decision “{outcome}”", page)
+            if failed_rule and not re.search(rf"{re.escape(failed_rule)}\s+Failed", text):
+                raise StepFailed(f"the case does not show “{failed_rule}” as failed", page)
 
     def confirm_duplicate(self, case: Case, of: Case) -> None:
         with self.journey.step("duplicate flagged"):

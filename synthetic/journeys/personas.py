@@ -80,6 +80,8 @@ def persona(rng: random.Random, *, cohort: str, today: datetime.date) -> Persona
         "uk_arrival_date": days(-rng.randint(1900, 3000)),
         "current_permission": rng.choice(["skilled-worker", "partner"]),
         "absence_days": rng.randint(0, 150),
+        "criminal_convictions": "no",
+        "previous_refusals": "no",
     }
     password = "-".join(fake.words(4, unique=True)) + str(rng.randint(10, 99))
     return Persona(given, family, email, password, sex, answers)

@@ -130,6 +130,39 @@ def duplicate_identity(journey: Journey) -> None:
     second.sees_decision(case, "refused")
 
 
+ETA = "electronic-travel-authorisation"
+
+
+def eta_auto_grant(journey: Journey) -> None:
+    """A travel authorisation: the card is declined, paid on the second try, and granted by the automated checks within minutes."""
+    applicant = journey.applicant()
+    applicant.register()
+    case = applicant.draft(route=ETA)
+    applicant.send_photos(case, **_photos_of(journey, _someone(journey)))
+    applicant.pay_and_submit(case, outcome="decline")
+    applicant.retry_payment(case)
+    applicant.sees_decision(case, "granted")
+    with journey.step("told the decision was automated"):
+        applicant.sees(case, "This decision was made automatically")
+    journey.staff("caseworker").sees_automated_decision(case, "granted automatically")
+
+
+def eta_referred(journey: Journey) -> None:
+    """A travel authorisation with a "yes" to a suitability question: referred by the automated checks; a caseworker grants."""
+    applicant = journey.applicant()
+    applicant.persona.answers["criminal_convictions"] = "yes"
+    applicant.register()
+    case = applicant.draft(route=ETA)
+    applicant.send_photos(case, **_photos_of(journey, _someone(journey)))
+    applicant.pay_and_submit(case)
+    caseworker = journey.staff("caseworker")
+    caseworker.identity_outcome(case, "Waiting for a caseworker", step="automated checks")
+    caseworker.sees_automated_decision(case, "referred to a caseworker", failed_rule="No to every suitability question")
+    caseworker.take(case)
+    caseworker.grant(case, route=ETA)
+    applicant.sees_decision(case, "granted")
+
+
 SCENARIOS = {
     "grant": grant,
     "verify": verify,
@@ -139,4 +172,6 @@ SCENARIOS = {
     "information-request": information_requested,
     "withdrawal": withdrawal,
     "duplicate-identity": duplicate_identity,
+    "eta-auto-grant": eta_auto_grant,
+    "eta-referred": eta_referred,
 }

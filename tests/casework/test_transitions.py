@@ -25,6 +25,9 @@ TABLE = [
     ("propose_identity_override", State.IDENTITY_ADJUDICATION, {"caseworker"}),
     ("confirm_identity_override", State.IDENTITY_OVERRIDE_PROPOSED, {"senior_caseworker"}),
     ("reject_identity_override", State.IDENTITY_OVERRIDE_PROPOSED, {"senior_caseworker"}),
+    # The automated decision's: the system's only, never a person's.
+    ("grant_automatically", State.AUTOMATED_CHECKS, set()),
+    ("refer_to_caseworker", State.AUTOMATED_CHECKS, set()),
 ]
 
 
@@ -45,7 +48,7 @@ def test_who_may_run_each_transition(request, caseworker, transition, state, all
 def test_every_casework_transition_is_in_the_table():
     covered = {transition for transition, _, _ in TABLE}
     # Run by the system or the applicant, with no permission to check.
-    unguarded = {"submit", "start_identity_check", "pass_identity", "refer_identity", "retry_identity_check",
+    unguarded = {"submit", "start_identity_check", "pass_identity", "pass_identity_for_automated_decision", "refer_identity", "retry_identity_check",
                  "provide_information", "release", "withdraw"}
 
     transitions = {t.name for t in Application._meta.get_field("state").get_all_transitions(Application)}

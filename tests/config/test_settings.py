@@ -122,3 +122,14 @@ def test_the_formerly_published_key_opens_nothing(client, db):
     response = client.post(reverse("synthetic:cleanup"), headers={"X-Synthetic-Key": "development-synthetic-journeys-key"})
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("PAYMENT_PROVIDER", "stripe", "the only provider is 'fake'"),
+    ("AUTOMATED_GRANT_SAMPLE_RATE", "2", "must be from 0 to 1"),
+])
+def test_a_bad_automation_or_payment_setting_stops_start_up(name, value, says):
+    result = _manage("check", **{name: value})
+
+    assert result.returncode != 0
+    assert says in result.stderr

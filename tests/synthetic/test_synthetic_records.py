@@ -245,7 +245,7 @@ def test_the_cleanup_counts_each_kind_of_record_it_deleted(client, real_and_synt
 
     # Kept in the mailbox and written by the outbox: received, decided, and one sent directly.
     assert deleted == {
-        "statuses": 1, "identity_checks": 1, "applications": 1, "emails": 3, "outbox_emails": 3, "accounts": 1, "files": files
+        "statuses": 1, "fake_payments": 0, "payments": 0, "identity_checks": 1, "applications": 1, "emails": 3, "outbox_emails": 3, "accounts": 1, "files": files
     }
 
 

@@ -20,7 +20,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--journeys", type=int, default=7, help="How many journeys (default 7: each scenario once).")
+        scenarios = len(self._scenarios())
+        parser.add_argument("--journeys", type=int, default=scenarios, help=f"How many journeys (default {scenarios}: each scenario once).")
         parser.add_argument(
             "--scenarios", default="",
             help="The mix: scenario names with optional weights, e.g. grant=3,refusal,withdrawal. Default: all, equally. "
