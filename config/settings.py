@@ -430,8 +430,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"operations": {"()": "config.log_filters.SkipOperationsEndpoints"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["operations"]}},
+    "loggers": {
+        "django.request": {"filters": ["operations"]},
+        # WeasyPrint and fontTools log every step of every letter PDF at INFO.
+        **{name: {"level": "WARNING"} for name in ["weasyprint", "fontTools"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools log every step of every letter PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ["weasyprint", "fontTools"]},
 }
