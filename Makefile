@@ -11,7 +11,7 @@ WEB_CONCURRENCY ?= 2
 .PHONY: run test audit bench journeys install install-dev static migrate demo-users lock clean
 
 run: install static migrate demo-users
-	@echo "Serving http://$(HOST):$(PORT)/ with the Procfile's processes (web, worker, beat). Ctrl-C stops them all."
+	@echo "Serving http://$(HOST):$(PORT)/ with the Procfile's processes (web, worker, beat, outbox relay). Ctrl-C stops them all."
 	@HOST=$(HOST) PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) \
 	exec $(BIN)/python -m config.procfile
 
