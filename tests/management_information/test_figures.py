@@ -9,8 +9,8 @@ from tests.management_information.pages import csv_rows, html_table
 
 MARCH = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
 WEEKS = ["w/c 2026-02-23", "w/c 2026-03-02", "w/c 2026-03-09", "w/c 2026-03-16", "w/c 2026-03-23", "w/c 2026-03-30"]
-VISITOR, STUDENT, SETTLEMENT = "Standard Visitor", "Student", "Settlement"
-ROUTES = [VISITOR, "Skilled Worker", STUDENT, "Family (partner)", SETTLEMENT]
+VISITOR, STUDENT, SETTLEMENT, ETA = "Standard Visitor", "Student", "Settlement", "Electronic travel authorisation"
+ROUTES = [VISITOR, "Skilled Worker", STUDENT, "Family (partner)", SETTLEMENT, ETA]
 
 
 @pytest.fixture
@@ -55,7 +55,8 @@ def test_intake_and_decisions_per_day(leader):
 def test_backlog_by_state_and_by_working_days_on_the_clock(leader):
     assert_figures(leader, "overview", "backlog-by-state", ["State", "Cases"], [
         ["Submitted", 0], ["Checking identity", 1], ["New photos needed", 0], ["Identity needs review", 1],
-        ["Identity accepted, awaiting a second caseworker", 0], ["Waiting for a caseworker", 2], ["With a caseworker", 1],
+        ["Identity accepted, awaiting a second caseworker", 0], ["Automated checks", 0], ["Waiting for a caseworker", 2],
+        ["With a caseworker", 1],
         ["Waiting for information from the applicant", 0], ["Refusal proposed, awaiting a second caseworker", 0], ["All open cases", 5],
     ], **MARCH)
     assert_figures(leader, "overview", "backlog-by-age", ["Working days", "Cases"], [
@@ -68,7 +69,7 @@ def test_cases_due_soon_and_breached(leader):
     assert_figures(leader, "overview", "due-and-breached",
                    ["Route", "On the clock", "Due within 3 working days", "Past the due date", "Clock paused"], [
                        [VISITOR, 2, 1, 1, 0], ["Skilled Worker", 0, 0, 0, 0], [STUDENT, 0, 0, 0, 0],
-                       ["Family (partner)", 0, 0, 0, 0], [SETTLEMENT, 1, 0, 0, 0],
+                       ["Family (partner)", 0, 0, 0, 0], [SETTLEMENT, 1, 0, 0, 0], [ETA, 0, 0, 0, 0],
                    ], **MARCH)
 
 
@@ -77,7 +78,7 @@ def test_share_within_the_standard_takes_out_the_applicants_pause(leader):
     assert_figures(leader, "service-standard", "within-standard",
                    ["Month", "Route", "Decisions", "Within the standard", "Within the standard (%)"], [
                        ["2026-03", VISITOR, 3, 2, 66.7], ["2026-03", "Skilled Worker", 0, 0, None], ["2026-03", STUDENT, 1, 1, 100.0],
-                       ["2026-03", "Family (partner)", 0, 0, None], ["2026-03", SETTLEMENT, 0, 0, None],
+                       ["2026-03", "Family (partner)", 0, 0, None], ["2026-03", SETTLEMENT, 0, 0, None], ["2026-03", ETA, 0, 0, None],
                    ], **MARCH)
 
 
@@ -98,6 +99,7 @@ def test_grant_and_refusal_rates_and_reasons(leader):
                    ["Route", "Decisions", "Granted", "Refused", "Grant rate (%)", "Refusal rate (%)", "Withdrawn"], [
                        [VISITOR, 3, 2, 1, 66.7, 33.3, 0], ["Skilled Worker", 0, 0, 0, None, None, 0], [STUDENT, 1, 1, 0, 100.0, 0.0, 1],
                        ["Family (partner)", 0, 0, 0, None, None, 0], [SETTLEMENT, 0, 0, 0, None, None, 0],
+                       [ETA, 0, 0, 0, None, None, 0],
                    ], **MARCH)
     assert_figures(leader, "decisions", "refusal-reasons", ["Route", "Reason", "Refusals giving it", "Share of the route's refusals (%)"], [
         [VISITOR, "financial", 1, 100.0], [VISITOR, "documents", 1, 100.0],
@@ -116,6 +118,7 @@ def test_information_requests_and_answer_times(leader):
                    ["Route", "Requests sent", "Answered", "p50 answer time (days)", "p80 answer time (days)", "p95 answer time (days)"], [
                        [VISITOR, 1, 1, 14.0, 14.0, 14.0], ["Skilled Worker", 0, 0, None, None, None], [STUDENT, 0, 0, None, None, None],
                        ["Family (partner)", 0, 0, None, None, None], [SETTLEMENT, 0, 0, None, None, None],
+                       [ETA, 0, 0, None, None, None],
                    ], **MARCH)
 
 
@@ -139,12 +142,12 @@ def test_quality_reasons_referrals_accepted_and_duplicates(leader):
     assert_figures(leader, "identity", "referrals-accepted",
                    ["Route", "Referred", "Accepted by a person", "Not accepted", "Not yet looked at", "Accepted (%)"], [
                        [VISITOR, 0, 0, 0, 0, None], ["Skilled Worker", 0, 0, 0, 0, None], [STUDENT, 2, 1, 1, 0, 50.0],
-                       ["Family (partner)", 0, 0, 0, 0, None], [SETTLEMENT, 0, 0, 0, 0, None],
+                       ["Family (partner)", 0, 0, 0, 0, None], [SETTLEMENT, 0, 0, 0, 0, None], [ETA, 0, 0, 0, 0, None],
                    ], **MARCH)
     assert_figures(leader, "identity", "duplicate-flags",
                    ["Route", "Flagged", "Confirmed", "Dismissed", "Not yet resolved", "Dismissed (%)"], [
                        [VISITOR, 3, 1, 2, 0, 66.7], ["Skilled Worker", 0, 0, 0, 0, None], [STUDENT, 0, 0, 0, 0, None],
-                       ["Family (partner)", 0, 0, 0, 0, None], [SETTLEMENT, 0, 0, 0, 0, None],
+                       ["Family (partner)", 0, 0, 0, 0, None], [SETTLEMENT, 0, 0, 0, 0, None], [ETA, 0, 0, 0, 0, None],
                    ], **MARCH)
 
 
