@@ -134,6 +134,8 @@ def application_overview(request: HttpRequest, application_id: UUID) -> HttpResp
         "letter": getattr(application, "letter", None),
         "latest_check": application.identity_checks.first(),
         "attempts_left": identity_attempts_left(application),
+        # The page follows the check with static/identity_check.js while it runs.
+        "checking_identity": application.state in (State.SUBMITTED, State.IDENTITY_CHECKING),
     }
     return render(request, "applications/status.html", context)
 

@@ -5,6 +5,7 @@ from accounts.models import User
 from applications.models import Application
 from applications.routes import ROUTE_CHOICES, Route
 from casework.constants import Condition, Decision, IdentityAction, RefusalReason
+from casework.models import SharePurpose
 from casework.selectors import QUEUE_STATE_CHOICES
 from identity.models import DuplicateCandidate
 
@@ -216,4 +217,20 @@ class DuplicateResolutionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reasons"},
+    )
+
+
+class ShareCodeForm(forms.Form):
+    """What a new share code is for, and whether the checker sees the holder's photo."""
+
+    purpose = forms.ChoiceField(
+        label="What is the share code for?",
+        choices=SharePurpose.choices,
+        widget=forms.RadioSelect,
+        help_text="A code answers only this question: an employer sees whether you can work, a landlord whether you can rent.",
+        error_messages={"required": "Select what the share code is for", "invalid_choice": "Select what the share code is for"},
+    )
+    show_photo = forms.BooleanField(
+        label="Show my photo to whoever checks this code, so that they can see it is me",
+        required=False,
     )

@@ -18,6 +18,7 @@ from applications.models import Application
 from applications.workflow import WorkflowError
 from audit.access_log import access_record
 from audit.models import AccessAction
+from casework.forms import ShareCodeForm
 from casework.letters import letter_context, letter_pdf
 from casework.models import ShareCodeCheck
 from casework.share_codes import format_code, share_code_create, share_code_revoke
@@ -66,29 +67,32 @@ def share_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
     status = getattr(application, "immigration_status", None)
     if status is None:
         raise Http404
+    form = ShareCodeForm(request.POST if request.method == "POST" and "revoke" not in request.POST else None)
     if request.method == "POST":
         if "revoke" in request.POST:
             share_code = get_object_or_404(status.share_codes, id=_int_or_404(request.POST["revoke"]))
             share_code_revoke(share_code=share_code, holder=request.user)
             messages.success(request, f"The share code ending {share_code.ending} has stopped working.")
-        else:
+            return redirect("holder:share", application.id)
+        if form.is_valid():
             try:
-                created = share_code_create(status=status, holder=request.user)
+                created = share_code_create(status=status, holder=request.user, **form.cleaned_data)
             except WorkflowError as error:
                 messages.error(request, str(error))
             else:
                 # Shown once, on the next page: kept in the server-side session, never in a
                 # message (messages can travel in a cookie), and removed when shown.
                 request.session[_NEW_SHARE_CODE] = created.code
-        return redirect("holder:share", application.id)
+            return redirect("holder:share", application.id)
     context = {
+        "form": form,
         "application": application,
         "new_code": format_code(new) if (new := request.session.pop(_NEW_SHARE_CODE, None)) else None,
         "codes": status.share_codes.all(),
         "checks": ShareCodeCheck.objects.filter(share_code__status=status),
         "check_url": settings.SERVICE_URL + reverse("status-check"),
     }
-    return render(request, "applications/share.html", context)
+    return render(request, "applications/share.html", context, status=400 if form.errors else 200)
 
 
 _NEW_SHARE_CODE = "new_share_code"

@@ -49,15 +49,30 @@ class ImmigrationStatus(models.Model):
     work_condition = models.CharField(max_length=16)
     study_condition = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
+    # The holder's portrait from the passport photo the identity check accepted, cropped small
+    # (JPEG): what a checker sees when the holder agrees. It lives as long as the status,
+    # unlike the application's photos, which the biometric purge deletes after the decision.
+    photo = models.BinaryField(blank=True, default=b"", editable=False)
 
     def __str__(self) -> str:
         return f"Status from {self.application}"
+
+
+class SharePurpose(models.TextChoices):
+    """What a share code is for: a code answers only its own purpose's question."""
+
+    RIGHT_TO_WORK = "right_to_work", "Right to work"
+    RIGHT_TO_RENT = "right_to_rent", "Right to rent"
+    OTHER = "other", "Something else"
 
 
 class ShareCode(models.Model):
     """A code the holder gives a third party to check their status, with their date of birth."""
 
     status = models.ForeignKey(ImmigrationStatus, on_delete=models.CASCADE, related_name="share_codes")
+    purpose = models.CharField(max_length=16, choices=SharePurpose.choices, default=SharePurpose.OTHER)
+    # The holder agreed that whoever checks this code sees their photo.
+    show_photo = models.BooleanField(default=False)
     # A keyed hash of the code (casework.share_codes.code_hash): the code itself is
     # shown to the holder once and stored nowhere, so a copy of the database opens no status.
     code_hash = models.CharField(max_length=64, unique=True)
@@ -88,11 +103,18 @@ class ShareCodeCheck(models.Model):
         REVOKED = "revoked", "Code revoked"
         NOT_FOUND = "not_found", "No such code"
         LOCKED = "locked", "Code locked after failed attempts"
+        WRONG_PURPOSE = "wrong_purpose", "Refused: the code is for another purpose"
         RATE_LIMITED = "rate_limited", "Refused: too many checks from one place"
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Check status page"
+        API = "api", "Status API"
 
     share_code = models.ForeignKey(ShareCode, null=True, blank=True, on_delete=models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Typed by the checker on the page; the registered, approved name of the client through the API.
     organisation = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PAGE)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     # A keyed hash of the checker's address: enough to rate-limit, not to identify.
     address_hash = models.CharField(max_length=64, db_index=True)

@@ -1,5 +1,7 @@
 """The public page where an employer or landlord checks a status with a share code."""
 
+import base64
+
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -7,8 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from applications.forms import DateField
-from casework.constants import Condition
-from casework.share_codes import RateLimited, share_code_check
+from casework.share_codes import RateLimited, share_code_check, status_answer
 from config.middleware import client_ip
 
 
@@ -48,14 +49,11 @@ def status_check(request: HttpRequest) -> HttpResponse:
             minutes = settings.SHARE_CODE_CHECK_WINDOW // 60
             return render(request, "casework/status_check_limited.html", {"minutes": minutes}, status=429)
         if result.status:
-            status = result.status
+            answer = status_answer(status=result.status, share_code=result.share_code)
             context = {
-                "status": status,
-                "name": status.application.full_name,
-                "route": status.application.route_details.name,
-                "work": dict(Condition.WORK).get(status.work_condition),
-                "study": dict(Condition.STUDY).get(status.study_condition),
-                "ended": status.valid_until is not None and status.valid_until < timezone.localdate(),
+                "answer": answer,
+                "photo": base64.b64encode(answer.photo).decode() if answer.photo else "",
+                "ended": answer.valid_until is not None and answer.valid_until < timezone.localdate(),
             }
             return render(request, "casework/status_check_result.html", context)
         # One message whatever was wrong, so that codes and dates of birth cannot be probed.

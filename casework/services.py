@@ -1,4 +1,5 @@
 import datetime
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,10 @@ from casework.constants import Condition, Decision, IdentityAction, RefusalReaso
 from casework.letters import letter_render
 from casework.models import CaseNote, DecisionLetter, ImmigrationStatus
 from identity.models import DuplicateCandidate, IdentityCheck
+from identity.portraits import portrait_jpeg
 from identity.services import identity_attempts_left
+
+logger = logging.getLogger(__name__)
 
 
 def _available(application: Application, user: User) -> set[str]:
@@ -258,9 +262,25 @@ def case_grant(
             valid_until=valid_until,
             work_condition=work_condition,
             study_condition=study_condition,
+            photo=_status_photo(application),
         )
         _letter(application, "grant", actor, reason, status=status, template=transition)
     return status
+
+
+def _status_photo(application: Application) -> bytes:
+    """The face from the newest identity check's passport photo, kept with the status for share-code checks."""
+    check = application.identity_checks.select_related("passport_photo").filter(passport_photo__purged_at=None).first()
+    if check is None:
+        return b""
+    measured = (check.evidence or {}).get("passport", {})
+    try:
+        with check.passport_photo.file.open("rb") as file:
+            return portrait_jpeg(file.read(), measured.get("face_box"), measured.get("rotation", 0))
+    except OSError:
+        # A grant never fails for want of a photo: the status is shown without one.
+        logger.warning("No photo for the status of %s: its passport photo could not be read", application.reference)
+        return b""
 
 
 def case_propose_refusal(*, application: Application, actor: User, reasons: list[str], reason: str) -> None:

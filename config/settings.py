@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_prometheus",
     "audit",
     "management_information",
+    "oauth2_provider",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout raised during sign-in into its page.
     "axes.middleware.AxesMiddleware",
+    # Finishes the log row of each status-API call; the API's error shape for 405.
+    "api.middleware.ApiMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -381,6 +385,18 @@ SHARE_CODE_WRONG_DOB_LIMIT = 5
 SHARE_CODE_KEY = env_str("SHARE_CODE_KEY", SECRET_KEY)
 # Working (not stopped, not expired) codes a holder may have at once.
 SHARE_CODES_ACTIVE_LIMIT = env_int("SHARE_CODES_ACTIVE_LIMIT", 5)
+# The status API's OAuth 2.0 server (django-oauth-toolkit): client credentials only, secrets
+# hashed, scopes per purpose granted by each client's registration (api/auth.py).
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.auth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.auth.ClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_ACCESS_TOKEN_SECONDS", 3600),
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+}
+# Named because api.ApiClient refers to the (swappable) application model in its migration.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Calls a minute a new API client may make, until a team leader changes it.
+API_DEFAULT_REQUESTS_PER_MINUTE = env_int("API_DEFAULT_REQUESTS_PER_MINUTE", 60)
 # Face images and encodings are deleted this many days after a decision or withdrawal.
 BIOMETRIC_RETENTION_DAYS = env_int("BIOMETRIC_RETENTION_DAYS", 30)
 # The access log keeps rows this long (a daily job prunes older ones, leaving an anchor

@@ -18,6 +18,8 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from api.models import ApiCall
+from api.services import api_client_register
 from applications.models import Application
 from applications.payments import payment_start
 from automation.models import QualityCheck, WatchListEntry
@@ -28,6 +30,7 @@ from management_information.refresh import figures_refresh
 from identity.models import DuplicateCandidate
 from payments.providers import fake_payment_finish
 from tests import images
+from tests.api.conftest import live_client, sandbox_client
 from tests.automation.conftest import awaiting_decision
 from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
 from tests.factories import ETA, draft_application, granted, in_review
@@ -62,6 +65,11 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
     fake_payment_finish(payment_id=declined.provider_id, outcome="decline")
     open_payment = payment_start(application=eta_draft, actor=applicant)
     WatchListEntry.objects.create(full_name="Александр Иванов", date_of_birth="1970-04-03", reason="Deported in 2019.", added_by=team_leader)
+    api_client = sandbox_client(applicant).client
+    ApiCall.objects.create(client=api_client, operation="right_to_work_check", purpose="right_to_work", status_code=200, result="shown")
+    live_client(applicant, team_leader)
+    api_client_register(contact=applicant, organisation="Waiting Lettings", use="Right to rent checks of our tenants.",
+                        scopes=["right_to_rent"], environment="live")
 
     def question(application, key):
         return reverse("applications:question", args=[application.id, key])
@@ -130,6 +138,11 @@ def _build_pages(applicant, second_applicant, caseworker, senior_caseworker, tea
         (senior_caseworker, reverse("automation:quality"), None),
         (senior_caseworker, reverse("automation:quality-check", args=[quality_check.id]), "form"),
         (team_leader, reverse("automation:watch-list"), "form"),
+        (applicant, reverse("api-clients:list"), None),
+        (applicant, reverse("api-clients:new"), "form"),
+        (applicant, reverse("api-clients:detail", args=[api_client.id]), None),
+        (applicant, reverse("api-clients:stop", args=[api_client.id]), None),
+        (team_leader, reverse("api-clients:review"), None),
     ]
     figures_refresh()
     return pages

@@ -1,4 +1,5 @@
 import datetime
+import io
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from casework.models import ShareCode, ShareCodeCheck
 from casework.share_codes import ALPHABET, code_hash, format_code, normalise_code, share_code_create
+from tests import images
 from tests.conftest import signed_in
 from tests.factories import granted
 
@@ -24,7 +26,7 @@ def _check(client, code, dob=DOB, **extra):
 
 def test_the_holder_creates_a_code_of_nine_unambiguous_characters_valid_for_ninety_days(applicant, status):
     client = signed_in(applicant)
-    response = client.post(reverse("holder:share", args=[status.application_id]), {"create": "1"}, follow=True)
+    response = client.post(reverse("holder:share", args=[status.application_id]), {"create": "1", "purpose": "right_to_work"}, follow=True)
 
     shown = re.search(r'<strong class="app-share-code">([A-Z0-9 ]{11})</strong>', response.content.decode()).group(1)
     code = normalise_code(shown)
@@ -55,12 +57,12 @@ def test_a_holder_may_have_a_few_working_codes_at_a_time(applicant, status, sett
     first = share_code_create(status=status, holder=applicant)
     share_code_create(status=status, holder=applicant)
 
-    response = client.post(url, {"create": "1"}, follow=True)
+    response = client.post(url, {"create": "1", "purpose": "right_to_work"}, follow=True)
 
     assert "You already have 2 share codes that work" in response.content.decode()
     assert ShareCode.objects.count() == 2
     client.post(url, {"revoke": first.share_code.id})
-    client.post(url, {"create": "1"})
+    client.post(url, {"create": "1", "purpose": "right_to_work"})
     assert ShareCode.objects.count() == 3
 
 
@@ -215,3 +217,57 @@ def test_simultaneous_wrong_dates_of_birth_do_not_exceed_the_limit(committed_db,
     assert len(outcomes) == 12
     assert outcomes.count("wrong_dob") == settings.SHARE_CODE_WRONG_DOB_LIMIT
     assert outcomes.count("locked") == 12 - settings.SHARE_CODE_WRONG_DOB_LIMIT
+
+
+def test_a_share_code_needs_a_purpose_and_nothing_is_made_without_one(applicant, status):
+    client = signed_in(applicant)
+
+    response = client.post(reverse("holder:share", args=[status.application_id]), {"create": "1", "purpose": "everything"})
+
+    assert response.status_code == 400
+    assert "Select what the share code is for" in response.content.decode()
+    assert not ShareCode.objects.exists()
+
+
+def test_the_holder_chooses_the_purpose_and_whether_their_photo_is_shown(applicant, status):
+    client = signed_in(applicant)
+
+    client.post(reverse("holder:share", args=[status.application_id]), {"create": "1", "purpose": "right_to_rent", "show_photo": "on"})
+
+    share_code = ShareCode.objects.get()
+    assert (share_code.purpose, share_code.show_photo) == ("right_to_rent", True)
+    page = client.get(reverse("holder:share", args=[status.application_id])).content.decode()
+    assert "Right to rent, with your photo" in page
+
+
+def test_the_check_page_answers_only_the_codes_question(client, applicant, status):
+    from casework.models import SharePurpose
+
+    status.work_condition = "limited"
+    status.save()
+    work = share_code_create(status=status, holder=applicant, purpose=SharePurpose.RIGHT_TO_WORK)
+    rent = share_code_create(status=status, holder=applicant, purpose=SharePurpose.RIGHT_TO_RENT)
+
+    work_page = _check(client, work.code).content.decode()
+    rent_page = _check(client, rent.code).content.decode()
+
+    assert "They can work in the UK" in work_page and "Work up to 20 hours a week in term time" in work_page
+    assert "Standard Visitor" not in work_page and "Study" not in work_page
+    assert "They can rent in England" in rent_page and "20 hours" not in rent_page and "Standard Visitor" not in rent_page
+
+
+def test_the_photo_is_shown_on_the_check_page_only_where_the_holder_agreed(client, applicant, status):
+    status.photo = images.encode(images.portrait())
+    status.save()
+    without = share_code_create(status=status, holder=applicant)
+    with_photo = share_code_create(status=status, holder=applicant, show_photo=True)
+
+    assert 'alt="Photo of' not in _check(client, without.code).content.decode()
+    assert 'src="data:image/jpeg;base64,' in _check(client, with_photo.code).content.decode()
+
+
+def test_a_grant_keeps_the_face_from_the_passport_photo_with_the_status(status):
+    from PIL import Image
+
+    photo = Image.open(io.BytesIO(bytes(status.photo)))
+    assert photo.format == "JPEG" and max(photo.size) <= 320
