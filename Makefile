@@ -33,6 +33,7 @@ bench: install-dev static
 	$(BIN)/python bench/journeys.py
 	$(BIN)/python bench/case_search_and_audit.py
 	$(BIN)/python bench/eta_decisions.py 30
+	$(BIN)/python bench/api_status_checks.py
 
 # Synthetic journeys (README.md): against TARGET, e.g. `make journeys TARGET=http://127.0.0.1:8000 JOURNEYS=50`,
 # or, without TARGET, against a fresh service of their own.

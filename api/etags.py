@@ -15,16 +15,3 @@ def etagged(request: HttpRequest, answer: Schema, *, private: bool = False) -> H
     response["Cache-Control"] = "private, no-cache" if private else "public, max-age=60"
     return response
 
-
-def not_modified(request: HttpRequest, payload) -> tuple[str, HttpResponse | None]:
-    """The payload's ETag, and a 304 response when the caller already has it (If-None-Match)."""
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    body = json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True)
-    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-    sent = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in sent or "*" in sent:
-        response = HttpResponse(status=304)
-        response["ETag"] = etag
-        return etag, response
-    return etag, None
