@@ -15,6 +15,7 @@ from django.db.models.functions import Trunc, TruncMonth
 from django.utils import timezone
 
 from applications.models import State
+from automation.models import AutomatedDecision, QualityCheck
 from applications.routes import ROUTES
 from casework.constants import RefusalReason
 from identity.models import DuplicateCandidate, IdentityCheck
@@ -405,10 +406,49 @@ def check_queue(filters: Filters, now: datetime.datetime | None = None) -> Table
     return Table("check-queue", "Identity checks on the queue now", ["Status", "Checks", "Oldest, queued (minutes ago)"], rows, live=True)
 
 
+def automated_decisions(filters: Filters) -> Table:
+    """Decisions by the rules and what people found when they looked again: read from the decisions themselves."""
+    decisions = AutomatedDecision.objects.filter(
+        application__synthetic_cohort="", decided_at__date__range=(filters.date_from, filters.date_to)
+    )
+    if filters.route:
+        decisions = decisions.filter(application__route=filters.route)
+    counts = {
+        row["application__route"]: row
+        for row in decisions.values("application__route").annotate(
+            granted=Count("pk", filter=Q(outcome=AutomatedDecision.Outcome.GRANTED)),
+            referred=Count("pk", filter=Q(outcome=AutomatedDecision.Outcome.REFERRED)),
+        )
+    }
+    checks = Counter(
+        (route, reason, outcome or "waiting")
+        for route, reason, outcome in QualityCheck.objects.filter(decision__in=decisions).values_list("decision__application__route", "reason", "outcome")
+    )
+    rows = []
+    for route in filters.routes:
+        row = counts.get(route)
+        if row is None:
+            continue
+        sampled = [checks[route, QualityCheck.Reason.SAMPLED, outcome] for outcome in ("agreed", "disagreed", "waiting")]
+        requested = [checks[route, QualityCheck.Reason.REQUESTED, outcome] for outcome in ("agreed", "disagreed", "waiting")]
+        rows.append([
+            route_name(route), row["granted"] + row["referred"], row["granted"], row["referred"], sum(sampled), *sampled,
+            percent(sampled[1], sampled[0] + sampled[1]), sum(requested), requested[1],
+        ])
+    return Table(
+        "automated-decisions", "Automated decisions and the quality checks of automatic grants",
+        ["Route", "Decided by the rules", "Granted automatically", "Referred to a caseworker", "Sampled for a quality check",
+         "Sample: grant was right", "Sample: a caseworker should have decided", "Sample: not checked yet",
+         "Sample: wrong grants (% of checked)", "Applicant asked for a person", "Asked: a caseworker should have decided"],
+        rows, live=True,
+        notes="Counted by the date of the automated decision. The system never refuses: what it does not grant, it refers.",
+    )
+
+
 PAGES = {
     "overview": ("Applications and backlog", [intake_and_decisions, backlog_by_state, backlog_by_age, due_and_breached]),
     "service-standard": ("Service standard and time in state", [within_standard, time_in_state]),
-    "decisions": ("Decisions, caseworkers and information requests", [decision_rates, refusal_reasons, caseworkers, information_requests]),
+    "decisions": ("Decisions, caseworkers and information requests", [decision_rates, refusal_reasons, automated_decisions, caseworkers, information_requests]),
     "identity": ("Identity checks", [identity_outcomes, quality_reasons, referrals_accepted, duplicate_flags, check_queue]),
 }
 
