@@ -158,8 +158,7 @@ def review_decide(request: HttpRequest, client_id: UUID, approve: bool) -> HttpR
     form = _decision_form(client, approve=approve, data=request.POST)
     if not form.is_valid():
         return _review_page(request, failed=form, status=400)
-    # A refusal keeps the quota the client was registered with; the service asks for one either way.
-    quota = form.cleaned_data.get("requests_per_minute", client.requests_per_minute)
+    quota = form.cleaned_data.get("requests_per_minute")
     try:
         api_client_decide(client=client, actor=request.user, approve=approve, requests_per_minute=quota, note=form.cleaned_data.get("note", ""))
     except WorkflowError as error:
