@@ -16,6 +16,14 @@ The real applicants' gallery lives in three parts:
   cursor): their rows are skipped at search time, so a purge costs one small
   query, not a reload.
 
+A search of the snapshot reads half of its bytes, not all of them, and is still
+exact: the snapshot also keeps each row's first HEAD coordinates in a rotated basis
+(the directions in which the enrolled faces vary most, so that the rest carries
+little), and the norm of the rest. By Cauchy-Schwarz, those give a lower bound of a
+row's distance to the probe; only the rows whose bound is within the threshold (a few,
+among faces of other people) are measured in full. Scanning the whole matrix cost
+more time in memory bandwidth than anything else a check does (docs/BENCHMARKS.md).
+
 A refresh is two indexed range queries, never a COUNT or a scan of the table.
 Enrolments and removals are written under one lock (identity.duplicates), so
 their ids become visible in order and a cursor never skips a row.
@@ -36,6 +44,10 @@ from pathlib import Path
 import numpy as np
 
 DIMENSIONS = 128
+# Rotated coordinates scanned for the lower bound; the full rows are read only for rows that pass it.
+HEAD = 64
+# Float32 rounding in the bound (squared distance): a row this close to the threshold is measured in full.
+_BOUND_SLACK = 1e-3
 # Snapshots older than the newest are deleted once this many exist (a process
 # still mapping a deleted one keeps reading it until it moves to the newest).
 _SNAPSHOTS_KEPT = 2
@@ -129,6 +141,10 @@ class Snapshot:
     keys: np.ndarray  # application ids, 16 bytes each
     last_enrolment: int
     last_removal: int
+    # The pre-filter (None in a snapshot written before it): DIMENSIONS x HEAD orthonormal columns, and
+    # for each row its first HEAD coordinates in that basis, the norm of the rest, and -|row|^2 / 2.
+    rotation: np.ndarray | None = None
+    bound_terms: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> "Snapshot":
@@ -144,9 +160,10 @@ class Snapshot:
         def mapped(name: str) -> np.ndarray:
             return np.load(path / f"{name}.npy", mmap_mode="r")
 
+        bound = [mapped(name) for name in ("rotation", "bound_terms")] if (path / "bound_terms.npy").exists() else [None] * 2
         return cls(
             path, mapped("matrix"), mapped("norms"), mapped("ids"), mapped("keys"),
-            manifest["last_enrolment"], manifest["last_removal"],
+            manifest["last_enrolment"], manifest["last_removal"], *bound,
         )
 
     def __len__(self) -> int:
@@ -155,12 +172,32 @@ class Snapshot:
     def matches(self, probe: np.ndarray, threshold: float, removed: set[int]) -> list[tuple[float, str]]:
         if not len(self):
             return []
-        squared = _squared(self.matrix, self.norms, probe)
+        if self.bound_terms is None:
+            rows = np.arange(len(self))
+            squared = _squared(self.matrix, self.norms, probe)
+        else:
+            rows = self._possible(probe, threshold)
+            squared = _squared(self.matrix[rows], self.norms[rows], probe)
         return [
-            (float(squared[i]), str(uuid.UUID(bytes=self.keys[i].tobytes())))
+            (float(squared[i]), str(uuid.UUID(bytes=self.keys[rows[i]].tobytes())))
             for i in _nearest(squared, threshold)
-            if int(self.ids[i]) not in removed
+            if int(self.ids[rows[i]]) not in removed
         ]
+
+    def _possible(self, probe: np.ndarray, threshold: float) -> np.ndarray:
+        """The rows that may be within `threshold`: every one that is, and the few others whose bound says maybe.
+
+        |row - probe|^2 = |row|^2 + |probe|^2 - 2 (row_head . probe_head + row_tail . probe_tail), and
+        row_tail . probe_tail <= |row_tail| |probe_tail|, so the bound is never above the distance. The
+        bound's terms are columns of `bound_terms` (head, |row_tail|, -|row|^2 / 2), so one matrix-vector
+        product gives, for each row, (|probe|^2 - bound) / 2.
+        """
+        probe_head = probe @ self.rotation
+        probe_squared = float(probe @ probe)
+        probe_tail = np.sqrt(max(probe_squared - float(probe_head @ probe_head), 0.0))
+        weights = np.concatenate([probe_head, np.array([probe_tail, 1.0], dtype=np.float32)])
+        score = self.bound_terms @ weights
+        return np.flatnonzero(score >= (probe_squared - threshold * threshold - _BOUND_SLACK) / 2)
 
 
 def _current(directory: Path) -> Path | None:
@@ -253,9 +290,13 @@ def snapshot_write(directory: Path | None = None) -> Path:
         staging = directory / f".{name}.{os.getpid()}"
         staging.mkdir()
         matrix = np.concatenate([base.matrix[keep], encodings[fresh]])
+        norms = np.concatenate([base.norms[keep], np.einsum("ij,ij->i", encodings[fresh], encodings[fresh])])
+        rotation, bound_terms = bound_arrays(matrix, norms)
         arrays = {
             "matrix": matrix,
-            "norms": np.concatenate([base.norms[keep], np.einsum("ij,ij->i", encodings[fresh], encodings[fresh])]),
+            "norms": norms,
+            "rotation": rotation,
+            "bound_terms": bound_terms,
             "ids": np.concatenate([base.ids[keep], new_ids[fresh]]),
             "keys": np.concatenate([
                 base.keys[keep],
@@ -279,6 +320,25 @@ def snapshot_write(directory: Path | None = None) -> Path:
         for old in snapshots[:-_SNAPSHOTS_KEPT]:
             shutil.rmtree(old, ignore_errors=True)
         return directory / name
+
+
+def bound_arrays(matrix: np.ndarray, norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The snapshot's pre-filter: the rotation, and each row's bound terms (Snapshot._possible)."""
+    rotation = _rotation(matrix)
+    head = matrix @ rotation
+    tail_norms = np.sqrt(np.maximum(norms - np.einsum("ij,ij->i", head, head), 0))
+    return rotation, np.column_stack([head, tail_norms, -norms / 2]).astype(np.float32)
+
+
+def _rotation(matrix: np.ndarray, sample: int = 100_000) -> np.ndarray:
+    """The HEAD orthonormal directions that carry most of the rows' squared length (their second moment's
+    leading eigenvectors), from a sample of the rows: any orthonormal basis keeps the bound exact; this one
+    makes it tight, so that few rows need measuring in full."""
+    if not len(matrix):
+        return np.eye(DIMENSIONS, HEAD, dtype=np.float32)
+    rows = matrix[np.random.default_rng(0).choice(len(matrix), min(sample, len(matrix)), replace=False)].astype(np.float64)
+    _, vectors = np.linalg.eigh(rows.T @ rows)
+    return np.ascontiguousarray(vectors[:, ::-1][:, :HEAD], dtype=np.float32)
 
 
 enrolled_gallery = EnrolledGallery()

@@ -1,9 +1,12 @@
+import uuid
+
 import numpy as np
+import pytest
 
 from applications.services import application_submit
 from applications.identity_checks import application_identity_check_run
 from identity import duplicates
-from identity.gallery import EnrolledGallery, Gallery, snapshot_write
+from identity.gallery import EnrolledGallery, Gallery, Snapshot, bound_arrays, snapshot_write
 from identity.models import FaceEnrolment, FaceEnrolmentRemoval
 from tests import images
 from tests.factories import draft_application
@@ -89,3 +92,33 @@ def test_a_snapshot_is_shared_memory_mapped_and_what_came_after_it_is_read_from_
     assert len(fresh._snapshot) == 1 and fresh._removed == set()
     assert fresh.search(_probe(second), threshold=0.1)[0].key == str(second.id)
     assert fresh.search(first_probe, threshold=0.1) == []
+
+
+def _snapshot(matrix: np.ndarray, *, bound: bool) -> Snapshot:
+    norms = np.einsum("ij,ij->i", matrix, matrix)
+    keys = np.frombuffer(b"".join(uuid.UUID(int=i).bytes for i in range(len(matrix))), dtype=np.uint8).reshape(-1, 16)
+    rotation, terms = bound_arrays(matrix, norms) if bound else (None, None)
+    return Snapshot(None, matrix, norms, np.arange(len(matrix), dtype=np.int64), keys, 0, 0, rotation, terms)
+
+
+@pytest.mark.parametrize("kind", ["like the benchmark (centred)", "like face encodings (off-centre)"])
+def test_the_snapshots_pre_filter_finds_exactly_what_a_full_scan_finds(kind):
+    rng = np.random.default_rng(7)
+    matrix = (rng.normal(size=(20_000, 128)) / 16).astype(np.float32)
+    if kind.startswith("like face"):
+        matrix += rng.normal(size=128).astype(np.float32) / 8
+    probes = []
+    for row, distance in enumerate([0.05, 0.2, 0.35, 0.45, 0.499, 0.501, 0.55, 0.7]):
+        # Rows moved exactly `distance` away, around the threshold, plus rows at random.
+        direction = rng.normal(size=128).astype(np.float32)
+        probes.append(matrix[row * 100] + direction / np.linalg.norm(direction) * np.float32(distance))
+    probes += list(matrix[rng.integers(0, len(matrix), 20)] + rng.normal(scale=0.05, size=(20, 128)).astype(np.float32))
+    full, filtered = _snapshot(matrix, bound=False), _snapshot(matrix, bound=True)
+
+    for probe in probes:
+        found, expected = filtered.matches(probe, 0.5, set()), full.matches(probe, 0.5, set())
+        assert [key for _, key in found] == [key for _, key in expected]
+        assert np.allclose([squared for squared, _ in found], [squared for squared, _ in expected], atol=1e-5)
+    assert any(filtered.matches(probe, 0.5, set()) for probe in probes)
+    # It measures only a few rows in full for a probe that has no duplicate.
+    assert len(filtered._possible(probes[-1], 0.5)) < len(matrix) / 100
