@@ -139,3 +139,21 @@ class RequestFigure(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.request_id}"
+
+
+class FigureMemo(models.Model):
+    """A figure worked out once for a refresh: until the next refresh the same filters give the same answer.
+
+    For the figures that cost most to work out (time in state sorts every stay that ended in
+    the range); the refresh works them out for the pages' default ranges straight away.
+    """
+
+    refresh = models.ForeignKey(FiguresRefresh, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["refresh", "key"], name="one_memo_per_refresh_and_key")]
+
+    def __str__(self) -> str:
+        return self.key

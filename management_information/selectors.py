@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import Trunc, TruncMonth
 from django.utils import timezone
@@ -21,7 +22,7 @@ from casework.constants import RefusalReason
 from identity.models import DuplicateCandidate, IdentityCheck
 from management_information.clock import add_working_days
 from management_information.constants import AGE_BANDS, CLOCK_NOT_STARTED, PERCENTILES
-from management_information.models import CaseFigure, CheckFigure, CheckProblem, FiguresRefresh, RequestFigure, StateSpell
+from management_information.models import CaseFigure, CheckFigure, CheckProblem, FigureMemo, FiguresRefresh, RequestFigure, StateSpell
 from management_information.percentiles import grouped_percentiles
 from management_information.refresh import FINISHED_CHECKS
 from management_information.tables import Chart, Table, percent
@@ -198,14 +199,17 @@ def within_standard(filters: Filters) -> Table:
     )
 
 
-def time_in_state(filters: Filters) -> Table:
-    spells = StateSpell.objects.filter(left_on__range=(filters.date_from, filters.date_to))
-    if filters.route:
-        spells = spells.filter(route=filters.route)
-    found = grouped_percentiles(spells, group="state", value="hours", percents=PERCENTILES)
+def time_in_state(filters: Filters, refresh: FiguresRefresh | None = None) -> Table:
+    def work_out() -> list[list]:
+        spells = StateSpell.objects.filter(left_on__range=(filters.date_from, filters.date_to))
+        if filters.route:
+            spells = spells.filter(route=filters.route)
+        found = grouped_percentiles(spells, group="state", value="hours", percents=PERCENTILES)
+        return [[state, found[state]["count"], *(found[state][p] for p in PERCENTILES)] for state in State if state in found]
+
     rows = [
-        [STATE_LABELS.get(state, state), found[state]["count"], *(round(found[state][p], 1) for p in PERCENTILES)]
-        for state in State if state in found
+        [STATE_LABELS.get(state, state), count, *(round(value, 1) for value in values)]
+        for state, count, *values in memo(refresh, f"time-in-state {filters.date_from} {filters.date_to} {filters.route}", work_out)
     ]
     return Table(
         "time-in-state", "Time spent in each state (hours)",
@@ -236,20 +240,30 @@ def decision_rates(filters: Filters) -> Table:
 
 
 def refusal_reasons(filters: Filters) -> Table:
-    refusals = Counter()
-    reasons = Counter()
-    for route, codes in _figures(filters).filter(decided_on__range=(filters.date_from, filters.date_to), outcome=State.REFUSED).values_list("route", "refusal_reasons"):
-        refusals[route] += 1
-        for code in set(codes):
-            reasons[route, code] += 1
+    refused = _figures(filters).filter(decided_on__range=(filters.date_from, filters.date_to), outcome=State.REFUSED)
+    refusals = dict(refused.values_list("route").annotate(count=Count("pk")))
+    reasons = _reason_counts(refused)
     rows = [
-        [route_name(route), code, reasons[route, code], percent(reasons[route, code], refusals[route])]
+        [route_name(route), code, reasons[route, code], percent(reasons[route, code], refusals.get(route, 0))]
         for route in filters.routes for code in RefusalReason.LABELS if reasons[route, code]
     ]
     return Table(
         "refusal-reasons", "Refusal reasons per route", ["Route", "Reason", "Refusals giving it", "Share of the route's refusals (%)"], rows,
         notes="A refusal can give several reasons, so shares can add up to more than 100.",
     )
+
+
+def _reason_counts(refused: QuerySet[CaseFigure]) -> Counter:
+    """Refusals giving each reason, per route, counted in the database: reading every refusal's list of
+    reasons into Python took most of a year's page. Each JSON array's elements are a set of rows there."""
+    elements = "jsonb_array_elements_text(f.refusal_reasons) AS reason(value)" if connection.vendor == "postgresql" else "json_each(f.refusal_reasons) AS reason"
+    inner, params = refused.values("application", "route", "refusal_reasons").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.route, reason.value, COUNT(DISTINCT f.application) FROM ({inner}) AS f, {elements} GROUP BY f.route, reason.value",
+            params,
+        )
+        return Counter({(route, code): count for route, code, count in cursor.fetchall()})
 
 
 def caseworkers(filters: Filters) -> Table:
@@ -453,5 +467,31 @@ PAGES = {
 }
 
 
+# Figures that read the refresh itself (its time, or its memos).
+_WITH_REFRESH = {due_and_breached, time_in_state}
+
+
 def page_tables(page: str, filters: Filters, refresh: FiguresRefresh | None) -> list[Table]:
-    return [figure(filters, refresh) if figure is due_and_breached else figure(filters) for figure in PAGES[page][1]]
+    return [figure(filters, refresh) if figure in _WITH_REFRESH else figure(filters) for figure in PAGES[page][1]]
+
+
+def memo(refresh: FiguresRefresh | None, key: str, work_out):
+    """`work_out()`, kept for this refresh (FigureMemo): the figures it reads change only at a refresh."""
+    if refresh is None:
+        return work_out()
+    kept = FigureMemo.objects.filter(refresh=refresh, key=key).values_list("value", flat=True).first()
+    if kept is not None:
+        return kept
+    value = work_out()
+    # Two requests may work it out at once; the first to write keeps it.
+    FigureMemo.objects.get_or_create(refresh=refresh, key=key, defaults={"value": value})
+    return value
+
+
+def memos_prepare(refresh: FiguresRefresh, today: datetime.date | None = None) -> None:
+    """Work out the costly figures of the pages' default ranges for a new refresh, and drop older refreshes' memos."""
+    default = default_filters(today)
+    year = Filters(date_from=default.date_to - datetime.timedelta(days=364), date_to=default.date_to)
+    for filters in [default, year, *(Filters(default.date_from, default.date_to, route) for route in ROUTES)]:
+        time_in_state(filters, refresh)
+    FigureMemo.objects.exclude(refresh=refresh).delete()

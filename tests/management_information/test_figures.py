@@ -1,9 +1,14 @@
 """Exact figures from a known history (conftest.py), on each page and in each table's CSV."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from applications.routes import ROUTES as ROUTE_CODES
+from management_information.models import FigureMemo
 from management_information.refresh import figures_refresh
+from management_information.selectors import Filters, memos_prepare, time_in_state
 from tests.conftest import signed_in
 from tests.management_information.pages import csv_rows, html_table
 
@@ -179,3 +184,21 @@ def test_charts_are_drawn_on_the_server_with_their_numbers_in_a_table(leader):
     assert page.count('<img class="app-chart" src="data:image/svg+xml;base64,') == 2
     assert "The same figures are in the table below." in page
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
+
+
+
+def test_time_in_state_is_worked_out_once_a_refresh_and_the_same_from_the_memo(history, django_assert_num_queries):
+    refresh = figures_refresh()
+    filters = Filters(date_from=datetime.date(2026, 3, 1), date_to=datetime.date(2026, 3, 31))
+    live = time_in_state(filters)
+
+    first = time_in_state(filters, refresh)
+    with django_assert_num_queries(1):
+        kept = time_in_state(filters, refresh)
+
+    assert first.rows == kept.rows == live.rows and live.rows
+    newer = figures_refresh()
+    memos_prepare(newer)
+    # The newer refresh's default ranges are kept (all routes, each route, a year); the older refresh's memos are gone.
+    assert set(FigureMemo.objects.values_list("refresh", flat=True)) == {newer.id}
+    assert FigureMemo.objects.count() == 2 + len(ROUTE_CODES)
