@@ -4,9 +4,9 @@ Creates (or recreates) the PostgreSQL database at BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/bench_api), with 2,000 granted statuses, each with a
 right-to-work share code, and 4 approved live clients (quotas high enough not to refuse).
 Starts `gunicorn config.wsgi --config python:config.gunicorn` with production settings
-(2 processes of 4 threads, as the README's defaults), then for each mix, 8 checks in flight
-from this process (4 clients, 2 threads each) for DURATION seconds after a short warm-up:
-every call a real check (client token and quota, share-code row lock, date of birth,
+(2 processes of 4 threads, as the README's defaults), then one check at a time for 10 seconds
+(a check's latency on an idle server), and 8 checks in flight from this process (4 clients, 2
+threads each) for DURATION seconds, after a short warm-up: every call a real check (client token and quota, share-code row lock, date of birth,
 check row, access-log append, call log). Prints checks a second and p50/p95/p99 latency.
 
 Run: .venv/bin/python bench/api_status_checks.py [seconds]   (drop the database afterwards)
@@ -123,7 +123,7 @@ def token(credentials) -> str:
     return response.json()["access_token"]
 
 
-def load(codes, tokens, seconds: float, *, wrong_dob: bool = False) -> tuple[list[float], dict[int, int], float]:
+def load(codes, tokens, seconds: float, *, wrong_dob: bool = False, threads_per_client: int = THREADS_PER_CLIENT) -> tuple[list[float], dict[int, int], float]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -147,7 +147,7 @@ def load(codes, tokens, seconds: float, *, wrong_dob: bool = False) -> tuple[lis
 
     threads = [
         threading.Thread(target=worker, args=(index * 100 + thread, bearer))
-        for index, bearer in enumerate(tokens) for thread in range(THREADS_PER_CLIENT)
+        for index, bearer in enumerate(tokens) for thread in range(threads_per_client)
     ]
     started = time.monotonic()
     for thread in threads:
@@ -176,6 +176,7 @@ def main() -> None:
         print(f"load average before: {os.getloadavg()[0]:.2f}; {CLIENTS * THREADS_PER_CLIENT} checks in flight, "
               f"gunicorn 2 processes x 4 threads, PostgreSQL", flush=True)
         load(codes, tokens, 3)  # warm-up: connections, imports, caches
+        report("one check at a time, status shown", *load(codes, tokens[:1], min(DURATION, 10), threads_per_client=1))
         report("right-to-work checks, status shown", *load(codes, tokens, DURATION))
         # Wrong dates of birth would lock codes after 5 a day; each code is tried at most a few times here.
         report("right-to-work checks, wrong date of birth (404)", *load(codes, tokens, min(DURATION, 5), wrong_dob=True))
