@@ -16,8 +16,9 @@ run: install static migrate demo-users
 	exec $(BIN)/python -m config.procfile
 
 # Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
+TEST_VAR_DIR ?= $(CURDIR)/var/test
 test: install-dev static
-	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Known vulnerabilities in requirements/*.txt and package-lock.json (.ci/audit.py).
 audit: install-dev
