@@ -17,7 +17,9 @@ run: install static migrate demo-users
 
 # Tests keep their SQLite database and broker folder apart from `make run`'s (var/test).
 TEST_VAR_DIR ?= $(CURDIR)/var/test
-test: install-dev static
+# CI collects the static files once, then runs two halves of the suite at once with STATIC= (.ci/run).
+STATIC ?= static
+test: install-dev $(STATIC)
 	VAR_DIR=$(TEST_VAR_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Known vulnerabilities in requirements/*.txt and package-lock.json (.ci/audit.py).
