@@ -1,11 +1,14 @@
 """Driving Debian's Chromium with Playwright (never Playwright's own browser download)."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -22,6 +25,18 @@ def require_browser() -> None:
 
 def launch(playwright, *extra_args: str):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*_ARGS, *extra_args])
+
+
+@contextmanager
+def chromium(*extra_args: str) -> Iterator[Browser]:
+    """Chromium, for the length of a `with`: the database can be read again once it has closed."""
+    require_browser()
+    with sync_playwright() as playwright:
+        browser = launch(playwright, *extra_args)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def session_cookie(user) -> str:

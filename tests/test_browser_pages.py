@@ -3,15 +3,14 @@ bulk assignment, the country autocomplete with and without JavaScript, and the p
 navigation. Screenshots of each page, desktop and 375 px wide, go to test-artifacts/screens/.
 """
 
-from contextlib import contextmanager
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from applications.models import Application, State
 from tests import images
-from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
+from tests.browser import ARTIFACTS, chromium, new_context, session_cookie
 from tests.factories import checked, in_review
 
 pytestmark = pytest.mark.browser
@@ -26,22 +25,11 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
-@contextmanager
-def _browser():
-    """Chromium, for the length of a `with`: the database can be read again once it has closed."""
-    require_browser()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
 
 def test_the_case_page_puts_the_summary_faces_and_actions_first_and_keeps_the_actions_in_reach(live_service, applicant, caseworker):
     application = in_review(applicant, caseworker, passport=images.hopper_passport(), selfie=images.hopper_selfie())
     cookie = session_cookie(caseworker)
-    with _browser() as browser:
+    with chromium() as browser:
         url = live_service.url + reverse("casework:case", args=[application.id])
 
         page = new_context(browser, live_service.url, cookie, viewport=DESKTOP).new_page()
@@ -87,7 +75,7 @@ def test_the_case_page_puts_the_summary_faces_and_actions_first_and_keeps_the_ac
 def test_the_decision_form_reveals_the_fields_for_the_choice_made(live_service, applicant, caseworker):
     application = in_review(applicant, caseworker, route="student")
     cookie = session_cookie(caseworker)
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=DESKTOP).new_page()
         page.goto(live_service.url + reverse("casework:case", args=[application.id]))
         work = page.get_by_label("Work up to 20 hours a week in term time")
@@ -117,7 +105,7 @@ def test_a_team_leader_reassigns_several_cases_at_once(live_service, applicant, 
     first = in_review(applicant, caseworker)
     second = checked(second_applicant, selfie=images.hopper_selfie())
     cookie = session_cookie(team_leader)
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=DESKTOP).new_page()
         page.goto(live_service.url + reverse("home"))
         expect(page.get_by_role("heading", name="Your team’s cases")).to_be_visible()
@@ -142,7 +130,7 @@ def test_a_team_leader_reassigns_several_cases_at_once(live_service, applicant, 
 def test_a_country_is_chosen_by_typing_with_javascript_and_from_the_list_without(live_service, applicant, javascript):
     application = Application.objects.create(applicant=applicant, route="visitor")
     cookie = session_cookie(applicant)
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=DESKTOP, java_script_enabled=javascript).new_page()
         page.goto(live_service.url + reverse("applications:question", args=[application.id, "nationality"]))
         if javascript:
@@ -163,7 +151,7 @@ def test_a_country_is_chosen_by_typing_with_javascript_and_from_the_list_without
 def test_the_service_pages_at_375_pixels(live_service, applicant):
     application = Application.objects.create(applicant=applicant, route="skilled-worker")
     cookie = session_cookie(applicant)
-    with _browser() as browser:
+    with chromium() as browser:
         phone = new_context(browser, live_service.url, cookie, viewport=PHONE).new_page()
         for name, path in [
             ("privacy-375", reverse("privacy")),

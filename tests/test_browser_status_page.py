@@ -4,7 +4,6 @@ Screenshots, desktop and 375 px wide, go to test-artifacts/screens/.
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,11 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from applications.identity_checks import application_identity_check_run
 from identity.models import IdentityCheck
-from tests.browser import ARTIFACTS, launch, new_context, require_browser, session_cookie
+from tests.browser import ARTIFACTS, chromium, new_context, session_cookie
 from tests.factories import submitted
 
 pytestmark = pytest.mark.browser
@@ -27,16 +26,6 @@ SCREENS = ARTIFACTS / "screens"
 TASK = "identity-check-task"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
-
-@contextmanager
-def _browser():
-    require_browser()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _screenshot(page, name: str) -> None:
@@ -81,7 +70,7 @@ def test_the_status_page_follows_the_identity_check_and_shows_the_outcome_by_its
     application = submitted(applicant)
     cookie = session_cookie(applicant)
     url = live_service.url + reverse("applications:overview", args=[application.id])
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=DESKTOP).new_page()
         errors = _watch_console(page)
         page.goto(url)
@@ -115,7 +104,7 @@ def test_the_status_page_stops_asking_after_five_minutes_and_offers_a_refresh(li
     application = submitted(applicant)
     cookie = session_cookie(applicant)
     api = reverse("api-v1:application", args=[application.id])
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=PHONE).new_page()
         errors = _watch_console(page)
         polls = []
@@ -148,7 +137,7 @@ def test_the_status_page_stops_asking_after_five_minutes_and_offers_a_refresh(li
 def test_without_javascript_the_status_page_offers_a_refresh_that_shows_the_outcome(live_service, applicant):
     application = submitted(applicant)
     cookie = session_cookie(applicant)
-    with _browser() as browser:
+    with chromium() as browser:
         page = new_context(browser, live_service.url, cookie, viewport=PHONE, java_script_enabled=False).new_page()
         page.goto(live_service.url + reverse("applications:overview", args=[application.id]))
         panel = page.locator("#identity-check")
