@@ -21,10 +21,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import recreate_database  # noqa: E402
+
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_api")
 os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -37,15 +38,7 @@ THREADS_PER_CLIENT = 2
 PORT = 8171
 
 
-def recreate_database() -> None:
-    parts = urlparse(URL)
-    base = ["psql", "-h", parts.hostname, "-p", str(parts.port or 5432), "-U", parts.username, "-d", "postgres", "-qc"]
-    name = parts.path.lstrip("/")
-    subprocess.run([*base, f"DROP DATABASE IF EXISTS {name}"], check=True)
-    subprocess.run([*base, f"CREATE DATABASE {name}"], check=True)
-
-
-recreate_database()
+recreate_database(URL)
 
 import django  # noqa: E402
 

@@ -20,15 +20,15 @@ Run: .venv/bin/python bench/case_search_and_audit.py (a few minutes; drop the da
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.scratch import recreate_database  # noqa: E402
+
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_search")
 os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -38,17 +38,9 @@ ROWS = 100_000
 REQUESTS = 40
 
 
-def recreate_database() -> None:
-    parts = urlparse(URL)
-    base = ["psql", "-h", parts.hostname, "-p", str(parts.port or 5432), "-U", parts.username, "-d", "postgres", "-qc"]
-    name = parts.path.lstrip("/")
-    subprocess.run([*base, f"DROP DATABASE IF EXISTS {name}"], check=True)
-    subprocess.run([*base, f"CREATE DATABASE {name}"], check=True)
-
-
 REUSE = "--reuse" in sys.argv
 if not REUSE:
-    recreate_database()
+    recreate_database(URL)
 
 import django  # noqa: E402
 
