@@ -15,7 +15,7 @@ from casework.constants import Condition, Decision, IdentityAction, RefusalReaso
 from casework.letters import letter_render
 from casework.models import CaseNote, DecisionLetter, ImmigrationStatus
 from identity.models import DuplicateCandidate, IdentityCheck
-from identity.portraits import portrait_jpeg
+from identity.portraits import check_portrait
 from identity.services import identity_attempts_left
 
 logger = logging.getLogger(__name__)
@@ -273,10 +273,8 @@ def _status_photo(application: Application) -> bytes:
     check = application.identity_checks.select_related("passport_photo").filter(passport_photo__purged_at=None).first()
     if check is None:
         return b""
-    measured = (check.evidence or {}).get("passport", {})
     try:
-        with check.passport_photo.file.open("rb") as file:
-            return portrait_jpeg(file.read(), measured.get("face_box"), measured.get("rotation", 0))
+        return check_portrait(check, "passport")
     except OSError:
         # A grant never fails for want of a photo: the status is shown without one.
         logger.warning("No photo for the status of %s: its passport photo could not be read", application.reference)

@@ -55,7 +55,7 @@ from casework.services import (
     cases_assign,
 )
 from identity.models import DuplicateCandidate, IdentityCheck
-from identity.portraits import portrait_jpeg
+from identity.portraits import check_portrait
 
 PAGE_SIZE = 50
 
@@ -235,10 +235,7 @@ def case_face(request: HttpRequest, application_id: UUID, check_id: int, side: s
     if document.purged_at is not None:
         raise Http404
     access_record(request, action=AccessAction.FACE_IMAGE_VIEWED, application=application, target=f"{document.id} (cropped)")
-    with document.file.open("rb") as file:
-        data = file.read()
-    measured = (check.evidence or {}).get(side, {})
-    response = HttpResponse(portrait_jpeg(data, measured.get("face_box"), measured.get("rotation", 0)), content_type="image/jpeg")
+    response = HttpResponse(check_portrait(check, side), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
 

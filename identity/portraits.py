@@ -26,3 +26,12 @@ def portrait_jpeg(data: bytes, face_box: list[int] | None, rotation: int = 0) ->
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=88)
     return buffer.getvalue()
+
+
+def check_portrait(check, side: str) -> bytes:
+    """One photo of an identity check ("passport" or "selfie"), upright and cropped to the face the check found in it."""
+    document = check.passport_photo if side == "passport" else check.selfie
+    with document.file.open("rb") as file:
+        data = file.read()
+    measured = (check.evidence or {}).get(side, {})
+    return portrait_jpeg(data, measured.get("face_box"), measured.get("rotation", 0))
