@@ -66,7 +66,7 @@ def _check(request: HttpRequest, payload: StatusCheckRequest, purpose: str) -> S
         access_record_status_check(
             client_name=client.organisation, client_address=client_ip(request), application=result.status.application, purpose=purpose
         )
-        answer = status_answer(status=result.status, share_code=result.share_code)
+        answer = status_answer(share_code=result.share_code)
     request.api_result = "shown"
     return answer
 

@@ -49,7 +49,7 @@ def status_check(request: HttpRequest) -> HttpResponse:
             minutes = settings.SHARE_CODE_CHECK_WINDOW // 60
             return render(request, "casework/status_check_limited.html", {"minutes": minutes}, status=429)
         if result.status:
-            answer = status_answer(status=result.status, share_code=result.share_code)
+            answer = status_answer(share_code=result.share_code)
             context = {
                 "answer": answer,
                 "photo": base64.b64encode(answer.photo).decode() if answer.photo else "",

@@ -185,7 +185,8 @@ class StatusAnswer:
         return self.valid_until if self.allowed else None
 
 
-def status_answer(*, status: ImmigrationStatus, share_code: ShareCode, today: datetime.date | None = None) -> StatusAnswer:
+def status_answer(*, share_code: ShareCode, today: datetime.date | None = None) -> StatusAnswer:
+    status = share_code.status
     today = today or timezone.localdate()
     current = status.valid_from <= today and (status.valid_until is None or status.valid_until >= today)
     work = dict(Condition.WORK).get(status.work_condition, status.work_condition)
