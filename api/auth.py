@@ -67,7 +67,6 @@ class ClientCredentials(AuthBase):
             return None
         if self.scope and not token.allow_scopes([self.scope]):
             raise ApiError(403, "insufficient_scope", f"This client may not {Scope(self.scope).label.lower()}: its registration does not include it.")
-        request.api_client = client
         request.api_call = _count_call(request, client)
         return client
 
