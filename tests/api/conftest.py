@@ -8,11 +8,16 @@ from api.services import api_client_decide, api_client_register
 from tests.conftest import _user
 
 
-def token_for(credentials, scope: str | None = None) -> str:
-    """An access token from the token endpoint, as a client gets one (HTTP Basic with its id and secret)."""
+def token_response(credentials, scope: str | None = None):
+    """The token endpoint's answer to a client asking as clients do: HTTP Basic with its id and secret."""
     basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
     data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-    response = Client().post("/api/v1/oauth/token/", data, HTTP_AUTHORIZATION=f"Basic {basic}")
+    return Client().post("/api/v1/oauth/token/", data, HTTP_AUTHORIZATION=f"Basic {basic}")
+
+
+def token_for(credentials, scope: str | None = None) -> str:
+    """An access token from the token endpoint."""
+    response = token_response(credentials, scope)
     assert response.status_code == 200, response.content
     return response.json()["access_token"]
 

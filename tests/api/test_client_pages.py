@@ -1,4 +1,3 @@
-import base64
 import re
 import uuid
 
@@ -8,7 +7,7 @@ from django.urls import reverse
 
 from api.models import ApiCall, ApiClient, Scope
 from api.services import api_client_register
-from tests.api.conftest import api, live_client, sandbox_client, token_for
+from tests.api.conftest import api, live_client, sandbox_client, token_for, token_response
 from tests.conftest import signed_in
 
 NEW = reverse("api-clients:new")
@@ -27,11 +26,6 @@ class Shown:
     def __init__(self, page: str):
         self.client_id = re.search(r'id="client-id">([^<]+)<', page).group(1)
         self.client_secret = re.search(r'id="client-secret">([^<]+)<', page).group(1)
-
-
-def _token_response(credentials):
-    basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
-    return Client().post("/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}")
 
 
 def _register(browser: Client, **changes) -> tuple[ApiClient, Shown]:
@@ -68,7 +62,7 @@ def test_a_live_client_waits_for_a_team_leader_and_cannot_get_a_token_meanwhile(
     client, shown = _register(signed_in(organisation_contact), environment=ApiClient.Environment.LIVE)
 
     assert client.status == ApiClient.Status.PENDING
-    response = _token_response(shown)
+    response = token_response(shown)
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
@@ -205,7 +199,7 @@ def test_a_refusal_needs_a_note_which_the_contact_then_sees(organisation_contact
     assert response.status_code == 302
     client.refresh_from_db()
     assert (client.status, client.decision_note, client.decided_by) == (ApiClient.Status.REFUSED, "Letting agents only: <b>not</b> recruiters.", team_leader)
-    assert _token_response(shown).status_code == 401
+    assert token_response(shown).status_code == 401
     page = browser.get(reverse("api-clients:detail", args=[client.id])).content.decode()
     assert "Letting agents only: &lt;b&gt;not&lt;/b&gt; recruiters." in page
     assert "Make a new secret" not in page and "Stop this client" not in page
@@ -254,7 +248,7 @@ def test_the_contact_stops_a_client_after_confirming(organisation_contact):
     credentials.client.refresh_from_db()
     assert credentials.client.status == ApiClient.Status.REVOKED
     assert caller.get("/api/v1/checks").status_code == 401
-    assert _token_response(credentials).status_code == 401
+    assert token_response(credentials).status_code == 401
     # Nothing left to stop: the confirmation is not offered again.
     assert browser.get(stop).status_code == 302
 
@@ -268,7 +262,7 @@ def test_a_new_secret_is_shown_once_and_the_old_one_stops_working(organisation_c
 
     shown = Shown(response.content.decode())
     assert shown.client_id == credentials.client_id and shown.client_secret != credentials.client_secret
-    assert _token_response(credentials).status_code == 401
+    assert token_response(credentials).status_code == 401
     assert api(old_token).get("/api/v1/checks").status_code == 401
     assert api(token_for(shown)).get("/api/v1/checks").status_code == 200
     assert shown.client_secret not in browser.get(reverse("api-clients:detail", args=[credentials.client.id])).content.decode()
@@ -283,7 +277,7 @@ def test_a_stopped_client_gets_no_new_secret(organisation_contact):
 
     page = response.content.decode()
     assert "This client was stopped: register a new one." in page and 'id="client-secret"' not in page
-    assert _token_response(credentials).status_code == 401
+    assert token_response(credentials).status_code == 401
 
 
 def test_the_client_page_lists_its_latest_50_calls(organisation_contact):

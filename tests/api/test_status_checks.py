@@ -9,7 +9,7 @@ from api.models import ApiCall, Scope
 from audit.models import AccessAction, AccessRecord
 from casework.models import ShareCodeCheck, SharePurpose
 from casework.share_codes import share_code_create, share_code_revoke
-from tests.api.conftest import api, live_client, token_for
+from tests.api.conftest import api, live_client, token_for, token_response
 from tests import images
 from tests.factories import granted
 
@@ -134,9 +134,8 @@ def test_a_client_without_the_purposes_scope_is_refused(employer, status):
 
 def test_a_token_asked_for_a_scope_the_client_was_not_given_is_refused(organisation_contact, team_leader):
     credentials = live_client(organisation_contact, team_leader)
-    basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
 
-    response = Client().post("/api/v1/oauth/token/", {"grant_type": "client_credentials", "scope": "right_to_rent"}, HTTP_AUTHORIZATION=f"Basic {basic}")
+    response = token_response(credentials, "right_to_rent")
 
     assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
 
@@ -235,10 +234,7 @@ def test_a_revoked_client_is_refused_at_once(organisation_contact, team_leader, 
     api_client_revoke(client=credentials.client, actor=team_leader, note="Misuse")
 
     _error(_post(employer, RTW, code), 401, "unauthorised")
-    response = Client().post(
-        "/api/v1/oauth/token/", {"grant_type": "client_credentials"},
-        HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode(),
-    )
+    response = token_response(credentials)
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
@@ -248,9 +244,8 @@ def test_a_client_waiting_for_approval_gets_no_token(organisation_contact):
     credentials = api_client_register(
         contact=organisation_contact, organisation="New Ltd", use="Checks", scopes=[Scope.RIGHT_TO_WORK], environment="live"
     )
-    basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode()
 
-    response = Client().post("/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}")
+    response = token_response(credentials)
 
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
